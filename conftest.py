@@ -1,0 +1,125 @@
+"""Fixtures shared by every app's tests: a small newsroom, and a real browser."""
+
+import io
+import os
+
+import pytest
+from django.core.files.images import ImageFile
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# Playwright's sync API runs an event loop in the test's thread; the tests'
+# own database calls are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def make_image(title="A river at dusk", caption="The river at dusk.", credit="Ira Test / Test Agency"):
+    from PIL import Image
+
+    from newsdesk.images.models import NewsImage
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (40, 90, 140)).save(buffer, format="JPEG")
+    image = NewsImage(title=title, description=f"Illustration: {title.lower()}", caption=caption, credit=credit)
+    image.file = ImageFile(buffer, name="test.jpg")
+    image.save()
+    return image
+
+
+@pytest.fixture
+def newsroom(db):
+    """A home page, one section, a reporter, a desk and a picture; no stories yet."""
+    from newsdesk.articles.models import SectionPage
+    from newsdesk.core.models import NewsroomSettings
+    from newsdesk.home.models import HomePage
+    from newsdesk.people.models import Contributor
+
+    home = HomePage.objects.get()
+    settings_ = NewsroomSettings.for_site(home.get_site())
+    settings_.name = "The Test Ledger"
+    settings_.time_zone = "Europe/Kyiv"
+    settings_.save()
+    section = home.add_child(instance=SectionPage(title="City", slug="city"))
+    section.save_revision().publish()
+    return {
+        "home": home,
+        "section": section,
+        "reporter": Contributor.objects.create(name="Ira Test", slug="ira-test", role="City reporter"),
+        "desk": Contributor.objects.create(name="News desk", slug="news-desk", kind="desk"),
+        "image": make_image(),
+    }
+
+
+@pytest.fixture
+def publish_article(newsroom):
+    """Makes and publishes an article; keyword arguments set its fields."""
+    from newsdesk.articles.models import ArticleByline, ArticlePage
+
+    def publish(title="Bridge reopens after repairs", *, bylines=None, tags=(), published=True, **fields):
+        fields.setdefault("standfirst", "Traffic returns to the old bridge after six weeks.")
+        fields.setdefault(
+            "body",
+            [{"type": "paragraph", "value": "<p>The old bridge reopened on Monday.</p>"}],
+        )
+        article = ArticlePage(title=title, live=False, **fields)
+        article.bylines = [ArticleByline(contributor=c) for c in (bylines or [newsroom["reporter"]])]
+        article.tags.add(*tags)
+        newsroom["section"].add_child(instance=article)
+        revision = article.save_revision()
+        if published:
+            revision.publish()
+        article.refresh_from_db()
+        return article
+
+    return publish
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        message = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def assert_accessible():
+    """Runs axe-core (shipped with axe-playwright-python) for WCAG 2.2 AA on a page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
+        assert results.violations_count == 0, results.generate_report()
+
+    return check

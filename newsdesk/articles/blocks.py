@@ -1,0 +1,74 @@
+"""The blocks an article body is made of."""
+
+from django.utils.safestring import mark_safe
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+from newsdesk.core.sanitise import sanitise_rich_text
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "strikethrough"]
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        super().__init__(features=RICH_TEXT_FEATURES, **kwargs)
+
+    def render_basic(self, value, context=None):
+        return mark_safe(sanitise_rich_text(str(value)))
+
+    class Meta:
+        icon = "pilcrow"
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=200)
+    level = blocks.ChoiceBlock(choices=[("h2", "Heading"), ("h3", "Subheading")], default="h2")
+
+    class Meta:
+        icon = "title"
+        template = "articles/blocks/heading.html"
+
+
+class BlockQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, help_text='Who said it, e.g. "Name, role"')
+
+    class Meta:
+        icon = "openquote"
+        template = "articles/blocks/block_quote.html"
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(help_text="A short line from the story, set large.")
+
+    class Meta:
+        icon = "openquote"
+        template = "articles/blocks/pull_quote.html"
+
+
+class FigureBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    caption = blocks.CharBlock(required=False, help_text="Leave empty to use the caption from the image library.")
+    credit = blocks.CharBlock(required=False, help_text="Leave empty to use the credit from the image library.")
+
+    class Meta:
+        icon = "image"
+        template = "articles/blocks/figure.html"
+
+
+class RelatedStoryBlock(blocks.StructBlock):
+    article = blocks.PageChooserBlock(page_type="articles.ArticlePage")
+
+    class Meta:
+        icon = "link"
+        label = "Related story card"
+        template = "articles/blocks/related_story.html"
+
+
+class ArticleBodyBlock(blocks.StreamBlock):
+    paragraph = ParagraphBlock()
+    heading = HeadingBlock()
+    block_quote = BlockQuoteBlock()
+    pull_quote = PullQuoteBlock()
+    image = FigureBlock()
+    related_story = RelatedStoryBlock()

@@ -1,0 +1,190 @@
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from newsdesk.articles.blocks import ArticleBodyBlock
+from newsdesk.articles.text import body_passages, reading_minutes, word_count
+from newsdesk.core.links import absolute_url
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.images.models import NewsImage
+
+ARTICLES_PER_PAGE = 20
+SHARE_IMAGE_SPEC = "fill-1200x675|format-jpeg"
+
+
+def published_articles():
+    """Live, public articles, newest first, with what a teaser card shows."""
+    return (
+        ArticlePage.objects.live()
+        .public()
+        .prefetch_related(
+            Prefetch("lead_image", queryset=NewsImage.objects.prefetch_renditions()),
+        )
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
+    """The page of results a request asks for; a bad page number gets the first or last page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class SectionPage(Page):
+    """A section of the newsroom (City, Culture, ...), parent of its articles."""
+
+    description = models.TextField(blank=True, help_text="One sentence about what the section covers.")
+
+    content_panels = [*Page.content_panels, FieldPanel("description")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["articles.ArticlePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = paginate(request, published_articles().child_of(self))
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class ArticlePage(Page):
+    standfirst = models.TextField(
+        blank=True, max_length=600, help_text="The dek: one or two sentences under the headline."
+    )
+    lead_image = models.ForeignKey(
+        NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lead_image_caption = models.CharField(
+        "caption", max_length=500, blank=True, help_text="Leave empty to use the caption from the image library."
+    )
+    lead_image_credit = models.CharField(
+        "credit", max_length=255, blank=True, help_text="Leave empty to use the credit from the image library."
+    )
+    body = StreamField(ArticleBodyBlock(), blank=True)
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+    reading_time = models.PositiveSmallIntegerField(
+        default=0, editable=False, help_text="Minutes, computed from the body when the article is saved."
+    )
+
+    content_panels = [
+        TitleFieldPanel("title", heading="Headline"),
+        FieldPanel("standfirst"),
+        InlinePanel("bylines", heading="Byline", label="Byline", min_num=0),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")],
+            heading="Lead image",
+        ),
+        FieldPanel("body"),
+        InlinePanel("corrections", heading="Corrections", label="Correction"),
+    ]
+    promote_panels = [*Page.promote_panels, FieldPanel("tags")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.RelatedFields("bylines", [index.RelatedFields("contributor", [index.SearchField("name")])]),
+        index.FilterField("first_published_at"),
+    ]
+    parent_page_types = ["articles.SectionPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "article"
+
+    @property
+    def headline(self):
+        return self.title
+
+    @property
+    def contributors(self):
+        return [byline.contributor for byline in self.bylines.all()]
+
+    @property
+    def section(self):
+        return self.get_parent().specific
+
+    @property
+    def was_updated(self):
+        """True once the story has been republished after it first went out."""
+        return bool(
+            self.first_published_at
+            and self.last_published_at
+            and self.last_published_at - self.first_published_at >= timedelta(minutes=1)
+        )
+
+    def save(self, *args, **kwargs):
+        self.reading_time = reading_minutes(word_count(body_passages(self.body)))
+        return super().save(*args, **kwargs)
+
+    def share_image_url(self):
+        if not self.lead_image:
+            return ""
+        return absolute_url(self.lead_image.get_rendition(SHARE_IMAGE_SPEC).url)
+
+    def structured_data(self, newsroom, share_image_url):
+        """schema.org NewsArticle, as search engines and aggregators read it."""
+        canonical = absolute_url(self.url)
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title,
+            "description": self.standfirst,
+            "mainEntityOfPage": canonical,
+            "url": canonical,
+            "datePublished": self.first_published_at,
+            "dateModified": self.last_published_at or self.first_published_at,
+            "articleSection": self.section.title,
+            "keywords": [tag.name for tag in self.tags.all()],
+            "author": [contributor.structured_data() for contributor in self.contributors],
+            "publisher": {"@type": "NewsMediaOrganization", "name": newsroom.name, "url": absolute_url("/")},
+            "inLanguage": "en",
+        }
+        if share_image_url:
+            data["image"] = [share_image_url]
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        newsroom = NewsroomSettings.for_request(request)
+        context["share_image_url"] = self.share_image_url()
+        context["structured_data"] = self.structured_data(newsroom, context["share_image_url"])
+        context["canonical_url"] = absolute_url(self.url)
+        return context
+
+
+class ArticleByline(Orderable):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
+    contributor = models.ForeignKey("people.Contributor", on_delete=models.PROTECT, related_name="bylines")
+
+    panels = [FieldPanel("contributor")]
+
+    def __str__(self):
+        return str(self.contributor)
+
+
+class ArticleCorrection(Orderable):
+    """A dated note appended to a story when it is corrected."""
+
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="corrections")
+    published_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(help_text="What was wrong and what is right now.")
+
+    panels = [FieldPanel("published_at"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        ordering = ["sort_order", "published_at"]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,27 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Runs the production web server (gunicorn). Workers come from WEB_CONCURRENCY."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default=f"{settings.HOST}:{settings.PORT}")
+
+    def handle(self, *args, bind, **options):
+        workers = os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))
+        argv = [
+            sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application",
+            "--bind", bind,
+            "--workers", workers,
+            "--worker-class", "gthread",
+            "--threads", os.environ.get("WEB_THREADS", "4"),
+            "--access-logfile", "-",
+            "--no-control-socket",
+            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        ]  # fmt: skip
+        # gunicorn takes this process's place, so signals reach it directly.
+        os.execv(sys.executable, argv)

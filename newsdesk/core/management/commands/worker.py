@@ -1,0 +1,32 @@
+import logging
+import threading
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from newsdesk.core.periodic import run_due_jobs
+
+logger = logging.getLogger("newsdesk.worker")
+
+
+def run_periodic_jobs_forever():
+    while True:
+        try:
+            close_old_connections()
+            run_due_jobs()
+        except Exception:
+            logger.exception("Periodic jobs failed; trying again next minute")
+        finally:
+            close_old_connections()
+        # Wake a second into the next minute, so each pass lands in its own minute.
+        time.sleep(61 - time.time() % 60)
+
+
+class Command(BaseCommand):
+    help = "Runs the background task worker and the once-a-minute jobs (scheduled publishing)."
+
+    def handle(self, *args, **options):
+        threading.Thread(target=run_periodic_jobs_forever, name="periodic", daemon=True).start()
+        call_command("db_worker", queue_name="*", interval=1, reload=False, verbosity=options["verbosity"])

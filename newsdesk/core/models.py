@@ -1,0 +1,46 @@
+import zoneinfo
+
+from django.db import models
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+@register_setting(icon="site")
+class NewsroomSettings(BaseSiteSetting):
+    """Who the newsroom is and where it is, as editors set it in the admin."""
+
+    name = models.CharField(max_length=100, default="newsdesk")
+    tagline = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        choices=TIME_ZONE_CHOICES,
+        default="UTC",
+        help_text="Publication times are shown to readers in this time zone.",
+    )
+
+    class Meta:
+        verbose_name = "newsroom"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class PeriodicJobRun(models.Model):
+    """One row per job and minute: the unique key lets only one worker run it."""
+
+    job = models.CharField(max_length=100)
+    period = models.DateTimeField()
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="one_run_per_job_and_period")
+        ]
+
+    def __str__(self):
+        return f"{self.job} at {self.period:%Y-%m-%d %H:%M}"

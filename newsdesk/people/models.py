@@ -1,0 +1,47 @@
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+
+class Contributor(index.Indexed, models.Model):
+    """Someone a story can be bylined to: a person, or a desk or team."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        DESK = "desk", "Desk or team"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(max_length=150, blank=True, help_text='e.g. "Energy reporter"')
+    bio = models.TextField(blank=True, help_text="Two or three sentences shown on their page.")
+    photo = models.ForeignKey(
+        "images.NewsImage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def structured_data(self):
+        """schema.org Person, or Organization for a desk."""
+        data = {"@type": "Person" if self.kind == self.Kind.PERSON else "Organization", "name": self.name}
+        if self.role:
+            data["jobTitle"] = self.role
+        return data
+
+
+register_snippet(Contributor)

@@ -1,0 +1,233 @@
+"""All of newsdesk's settings, read from the environment in this one place.
+
+Two profiles, chosen by the environment and never by editing code:
+
+- embedded (the default): SQLite, media and everything else under
+  NEWSDESK_DATA_DIR, the database task queue;
+- production: chosen by DATABASE_URL; it refuses to start without a real
+  SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
+
+The variables are listed in README.md and ../shared/CONTRACT.md.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_flag(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}")
+
+
+def env_list(name, default=()):
+    value = os.environ.get(name, "")
+    return [item.strip() for item in value.split(",") if item.strip()] or list(default)
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+PROFILE = "production" if DATABASE_URL else "embedded"
+
+DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", "var")).resolve()
+
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", f"http://{HOST}:{PORT}").rstrip("/")
+
+NEWSDESK_DEMO = env_flag("NEWSDESK_DEMO", default=True)
+NEWSDESK_DEMO_PASSWORD = os.environ.get("NEWSDESK_DEMO_PASSWORD", "")
+
+DEBUG = env_flag("DEBUG", default=False)
+
+
+def _embedded_secret_key():
+    """A key made once per data folder, so sessions survive restarts."""
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _is_insecure_secret_key(key):
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure")
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if PROFILE == "production":
+    if _is_insecure_secret_key(SECRET_KEY):
+        raise ImproperlyConfigured(
+            "The production profile needs SECRET_KEY set to a long random value "
+            "(at least 50 characters), e.g. from `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'`."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in the production profile.")
+elif not SECRET_KEY:
+    SECRET_KEY = _embedded_secret_key()
+
+_site_host = urlsplit(NEWSDESK_SITE_URL).hostname or ""
+if PROFILE == "production":
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "The production profile needs ALLOWED_HOSTS, e.g. ALLOWED_HOSTS=news.example.org"
+        )
+else:
+    ALLOWED_HOSTS = env_list(
+        "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", HOST, _site_host]
+    )
+
+CSRF_TRUSTED_ORIGINS = [NEWSDESK_SITE_URL] if urlsplit(NEWSDESK_SITE_URL).scheme else []
+
+INSTALLED_APPS = [
+    "newsdesk.core",
+    "newsdesk.images",
+    "newsdesk.people",
+    "newsdesk.articles",
+    "newsdesk.home",
+    "newsdesk.demo",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.redirects",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsdesk.core.middleware.NewsroomTimeZoneMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+]
+
+ROOT_URLCONF = "newsdesk.urls"
+WSGI_APPLICATION = "newsdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
+            ],
+        },
+    },
+]
+
+if PROFILE == "production":
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "newsdesk.sqlite3",
+            # The web server and the task worker write at the same time: WAL
+            # lets readers carry on, IMMEDIATE transactions and a timeout make
+            # writers queue instead of failing with "database is locked".
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+# Stored times are UTC; pages show them in the newsroom's time zone, which
+# editors set in the admin (Settings → Newsroom).
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+LOGIN_URL = "wagtailadmin_login"
+
+WAGTAIL_SITE_NAME = "newsdesk"
+WAGTAILADMIN_BASE_URL = NEWSDESK_SITE_URL
+WAGTAILIMAGES_IMAGE_MODEL = "images.NewsImage"
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+TAGGIT_CASE_INSENSITIVE = True
+
+if PROFILE == "production":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWSDESK_SITE_URL.startswith("https://")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
+        "django_tasks": {"level": "INFO"},
+    },
+}
