@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth.models import User
+
+from newsdesk.articles.models import ArticleCorrection, ArticlePage, SectionPage
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.demo.loader import demo_needed, ensure_demo_editor, load_demo
+from newsdesk.images.models import NewsImage
+from newsdesk.people.models import Contributor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    assert demo_needed()
+    return load_demo()
+
+
+def test_the_demo_newsroom_has_everything_the_article_page_shows(demo, client):
+    articles = ArticlePage.objects.live()
+    assert articles.count() >= 12
+    assert SectionPage.objects.live().count() >= 3
+    assert all(section.get_children().live().exists() for section in SectionPage.objects.all())
+    assert Contributor.objects.filter(kind="person").count() >= 4
+    assert Contributor.objects.filter(kind="desk").exists()
+    assert all(article.bylines.exists() for article in articles)
+    assert NewsroomSettings.objects.get().time_zone == "Europe/Kyiv"
+
+    images = NewsImage.objects.all()
+    assert images.count() >= 12
+    assert all(image.caption and " / " in image.credit and image.description for image in images)
+    assert all(image.width == 1600 and image.height == 900 for image in images)
+
+    block_types = {block.block_type for article in articles for block in article.body}
+    assert {"paragraph", "block_quote", "pull_quote", "heading", "image", "related_story"} <= block_types
+    assert ArticleCorrection.objects.count() >= 1
+    assert articles.filter(lead_image__isnull=False).count() >= 12
+    assert all(article.reading_time >= 1 for article in articles)
+    # Stories are spread over days, newest first on the front page.
+    assert len({article.first_published_at for article in articles}) == articles.count()
+
+    for article in articles:
+        assert client.get(article.url).status_code == 200
+    assert not demo_needed()
+
+
+def test_the_demo_editor_gets_a_generated_password_printed_once(db):
+    username, password = ensure_demo_editor()
+    assert username == "editor" and len(password) >= 12
+    user = User.objects.get(username="editor")
+    assert user.is_staff and user.is_superuser and user.check_password(password)
+    assert ensure_demo_editor() == ("editor", None)
+
+
+def test_the_demo_editor_takes_the_password_from_the_environment(db):
+    ensure_demo_editor("first-password-1")
+    assert ensure_demo_editor("second-password-2") == ("editor", "second-password-2")
+    assert User.objects.get(username="editor").check_password("second-password-2")
