@@ -17,6 +17,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
+    from django.core.cache import caches
+
+    # Wagtail caches renditions by image id, and ids repeat from test to test.
+    for cache in caches.all():
+        cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
@@ -85,6 +90,33 @@ def publish_article(newsroom):
         return article
 
     return publish
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """What the migrations put into an empty database: root and home page, site, collection."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture
+def live_site(transactional_db, live_server, migrated_data):
+    """The live server, over a database holding what the migrations made.
+
+    Tests against a live server flush the database after each test, which
+    would leave the next one without a home page.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Page
+
+    if not Page.objects.exists():
+        # The flush re-created content types and permissions; clear them before restoring.
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(migrated_data)
+    return live_server
 
 
 @pytest.fixture(scope="session")
