@@ -1,7 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 
 class Contributor(index.Indexed, models.Model):
@@ -39,9 +38,7 @@ class Contributor(index.Indexed, models.Model):
     def structured_data(self):
         """schema.org Person, or Organization for a desk."""
         data = {"@type": "Person" if self.kind == self.Kind.PERSON else "Organization", "name": self.name}
-        if self.role:
+        if self.role and self.kind == self.Kind.PERSON:
             data["jobTitle"] = self.role
         return data
 
-
-register_snippet(Contributor)
