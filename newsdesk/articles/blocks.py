@@ -5,6 +5,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from newsdesk.core.sanitise import sanitise_rich_text
+from newsdesk.newsletters.blocks import NewsletterSignupBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "strikethrough"]
 
@@ -72,3 +73,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     image = FigureBlock()
     related_story = RelatedStoryBlock()
+    newsletter_signup = NewsletterSignupBlock()

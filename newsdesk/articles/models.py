@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -49,8 +50,11 @@ class SectionPage(Page):
     subpage_types = ["articles.ArticlePage"]
 
     def get_context(self, request, *args, **kwargs):
+        from newsdesk.articles.listings import of_section  # listings builds on this module
+
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = paginate(request, published_articles().child_of(self))
+        context["listing"] = of_section(self)
+        context["articles"] = paginate(request, context["listing"].articles)
         return context
 
 
@@ -111,7 +115,7 @@ class ArticlePage(Page):
     def contributors(self):
         return [byline.contributor for byline in self.bylines.all()]
 
-    @property
+    @cached_property
     def section(self):
         return self.get_parent().specific
 
@@ -155,9 +159,22 @@ class ArticlePage(Page):
             data["image"] = [share_image_url]
         return data
 
+    def breadcrumb_data(self, newsroom):
+        """schema.org BreadcrumbList: front page, section, story."""
+        trail = [(newsroom.name, "/"), (self.section.title, self.section.url), (self.title, self.url)]
+        return {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "name": name, "item": absolute_url(url)}
+                for position, (name, url) in enumerate(trail, start=1)
+            ],
+        }
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         newsroom = NewsroomSettings.for_request(request)
+        context["breadcrumb_data"] = self.breadcrumb_data(newsroom)
         context["share_image_url"] = self.share_image_url()
         context["structured_data"] = self.structured_data(newsroom, context["share_image_url"])
         context["canonical_url"] = absolute_url(self.url)

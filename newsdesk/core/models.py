@@ -18,6 +18,11 @@ class NewsroomSettings(BaseSiteSetting):
         default="UTC",
         help_text="Publication times are shown to readers in this time zone.",
     )
+    feeds_full_text = models.BooleanField(
+        "full text in feeds",
+        default=False,
+        help_text="Give feed readers each story's whole text rather than its standfirst.",
+    )
 
     class Meta:
         verbose_name = "newsroom"

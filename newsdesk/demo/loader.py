@@ -15,8 +15,11 @@ from wagtail.models import Site
 from newsdesk.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.demo.pictures import draw_picture
-from newsdesk.home.models import HomePage
+from newsdesk.curation.models import EditorsPick, EditorsPicks
+from newsdesk.feed.models import NewsItem
+from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
+from newsdesk.newsletters.demo import load_demo_newsletters
 from newsdesk.people.models import Contributor
 
 CONTENT_FILE = Path(__file__).with_name("content.json")
@@ -58,6 +61,29 @@ def _body(blocks, images, articles):
 def _publish(page, at):
     page.save_revision().publish()
     ArticlePage.objects.filter(pk=page.pk).update(first_published_at=at, last_published_at=at)
+
+
+def _curate(content, home, site, articles):
+    home.featured_stories = [
+        HomeFeaturedStory(article=articles[slug], sort_order=n) for n, slug in enumerate(content["front_page"])
+    ]
+    home.save_revision().publish()
+    picks = EditorsPicks.for_site(site)
+    picks.picks = [EditorsPick(article=articles[slug], sort_order=n) for n, slug in enumerate(content["editors_picks"])]
+    picks.save()
+
+
+def _post_news(items, articles, now):
+    for item in items:
+        news = NewsItem.objects.create(
+            headline=item["headline"],
+            summary=item["summary"],
+            article=articles[item["article"]] if item["article"] else None,
+            live=False,
+        )
+        news.save_revision().publish()
+        published_at = now - timedelta(minutes=item["minutes_ago"])
+        NewsItem.objects.filter(pk=news.pk).update(first_published_at=published_at, last_published_at=published_at)
 
 
 @transaction.atomic
@@ -116,4 +142,7 @@ def load_demo(content_file=CONTENT_FILE):
         if item["corrections"]:
             corrected_at = max(correction.published_at for correction in article.corrections.all())
             ArticlePage.objects.filter(pk=article.pk).update(last_published_at=corrected_at)
-    return {"articles": len(articles), "sections": len(sections), "images": len(images)}
+    _curate(content, home, site, articles)
+    _post_news(content["news_feed"], articles, now)
+    newsletters = load_demo_newsletters()
+    return {"articles": len(articles), "sections": len(sections), "images": len(images), "newsletters": len(newsletters)}

@@ -1,18 +1,62 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import InlinePanel
 from wagtail.models import Page
 
-from newsdesk.articles.models import published_articles
+from newsdesk.articles.models import SectionPage, published_articles
+from newsdesk.curation.models import CuratedArticle, live_articles
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.core.links import absolute_url
 
-LATEST_STORIES = 12
+LATEST_STORIES = 6
+STORIES_PER_SECTION = 4
 
 
 class HomePage(Page):
-    """The front page: the newest stories, and the way into each section."""
+    """The front page: the stories editors lead with, the latest, and each section's newest."""
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["articles.SectionPage"]
 
+    content_panels = [
+        *Page.content_panels,
+        InlinePanel(
+            "featured_stories",
+            label="Story",
+            heading="Lead and top stories",
+            help_text="The first story leads the front page; the others follow in this order.",
+        ),
+    ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["latest_stories"] = published_articles().descendant_of(self)[:LATEST_STORIES]
+        featured = live_articles(self.featured_stories)
+        shown = {story.pk for story in featured}
+        latest = [story for story in published_articles()[: LATEST_STORIES + len(shown)] if story.pk not in shown]
+        if not featured:
+            featured, latest = latest[:1], latest[1:]
+        context.update(
+            lead_story=featured[0] if featured else None,
+            top_stories=featured[1:],
+            latest_stories=latest[:LATEST_STORIES],
+            sections=[
+                (section, published_articles().child_of(section)[:STORIES_PER_SECTION])
+                for section in SectionPage.objects.live().public().child_of(self).order_by("path")
+            ],
+            structured_data=self.structured_data(NewsroomSettings.for_request(request)),
+        )
         return context
+
+    def structured_data(self, newsroom):
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsMediaOrganization",
+            "name": newsroom.name,
+            "url": absolute_url("/"),
+            "description": newsroom.tagline,
+        }
+
+
+class HomeFeaturedStory(CuratedArticle):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_stories")

@@ -1,6 +1,9 @@
 from django.db import models
+from django.urls import reverse
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from newsdesk.core.links import absolute_url
 
 
 class Contributor(index.Indexed, models.Model):
@@ -34,6 +37,18 @@ class Contributor(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("author", kwargs={"slug": self.slug})
+
+    def page_structured_data(self):
+        """schema.org data for the contributor's own page."""
+        return {
+            "@context": "https://schema.org",
+            **self.structured_data(),
+            "url": absolute_url(self.get_absolute_url()),
+            "description": self.bio,
+        }
 
     def structured_data(self):
         """schema.org Person, or Organization for a desk."""

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from newsdesk.core.links import absolute_url as make_absolute_url
+from newsdesk.core.xml import xml_safe as strip_non_xml
 
 register = template.Library()
 
@@ -20,6 +21,11 @@ def json_ld(data):
         _JSON_SCRIPT_ESCAPES
     )
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.filter
+def xml_safe(text):
+    return strip_non_xml(text)
 
 
 @register.filter

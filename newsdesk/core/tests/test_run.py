@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import smtplib
 import socket
 import sqlite3
 import subprocess
@@ -51,7 +52,9 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
         "PORT": str(port),
         "NEWSDESK_DEMO_PASSWORD": "demo-password-42",
         "WEB_CONCURRENCY": "1",
+        "NEWSDESK_MAILCATCHER_PORT": str(mail_port := free_port()),
     }
+    env.pop("EMAIL_URL", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "newsdesk", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -73,8 +76,12 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
             while not db.execute("select count(*) from core_periodicjobrun").fetchone()[0]:
                 assert time.monotonic() < deadline, "the task worker did not run"
                 time.sleep(0.5)
+        # Without EMAIL_URL the mail catcher runs too, and keeps what it is sent.
+        with smtplib.SMTP("127.0.0.1", mail_port, timeout=10) as smtp:
+            smtp.sendmail("desk@example.org", ["reader@example.org"], b"Subject: Hello\r\n\r\nHi.\r\n")
+        assert [p.suffix for p in (tmp_path / "mail").iterdir()] == [".eml"]
         children = children_of(process.pid)
-        assert len(children) >= 3  # web server (master and worker) and task worker
+        assert len(children) >= 4  # web server (master and worker), task worker, mail catcher
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)

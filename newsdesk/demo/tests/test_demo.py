@@ -3,6 +3,9 @@ from django.contrib.auth.models import User
 
 from newsdesk.articles.models import ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
+from newsdesk.curation.models import EditorsPicks
+from newsdesk.feed.models import NewsItem
+from newsdesk.home.models import HomePage
 from newsdesk.demo.loader import demo_needed, ensure_demo_editor, load_demo
 from newsdesk.images.models import NewsImage
 from newsdesk.people.models import Contributor
@@ -38,6 +41,13 @@ def test_the_demo_newsroom_has_everything_the_article_page_shows(demo, client):
     assert all(article.reading_time >= 1 for article in articles)
     # Stories are spread over days, newest first on the front page.
     assert len({article.first_published_at for article in articles}) == articles.count()
+
+    # The front of the site: arranged stories, editors' picks, a live news feed.
+    home = HomePage.objects.get()
+    assert home.featured_stories.count() >= 3
+    assert len(EditorsPicks.objects.get().articles()) >= 3
+    assert NewsItem.objects.published().count() >= 8
+    assert NewsItem.objects.published().filter(article__isnull=False).exists()
 
     for article in articles:
         assert client.get(article.url).status_code == 200

@@ -14,8 +14,8 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 class Command(BaseCommand):
     help = (
-        "Prepares the database and runs the whole site in the foreground: web server "
-        "and task worker, until SIGINT or SIGTERM."
+        "Prepares the database and runs the whole site in the foreground: web server, "
+        "task worker and (without EMAIL_URL) the mail catcher, until SIGINT or SIGTERM."
     )
 
     def handle(self, *args, **options):
@@ -25,11 +25,15 @@ class Command(BaseCommand):
             self.stdout.write("Loading the demo newsroom…")
             call_command("load_demo", verbosity=0)
         self.announce()
-        sys.exit(self.supervise(["web"], ["worker"]))
+        # Without EMAIL_URL the site's mail goes to the development mail catcher.
+        mail = [] if settings.EMAIL_URL else [["mailcatcher"]]
+        sys.exit(self.supervise(["web"], ["worker"], *mail))
 
     def announce(self):
         site = settings.NEWSDESK_SITE_URL
         lines = [f"newsdesk is running at {site}/", f"Admin: {site}/admin/"]
+        if not settings.EMAIL_URL:
+            lines.append(f"Outbox (mail caught on 127.0.0.1:{settings.MAILCATCHER_PORT}): {site}/admin/outbox/")
         if settings.NEWSDESK_DEMO:
             username, password = ensure_demo_editor(settings.NEWSDESK_DEMO_PASSWORD)
             if password:

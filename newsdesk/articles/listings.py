@@ -1,0 +1,101 @@
+"""The lists of articles readers browse and feeds syndicate: everything, a section, a tag, an author.
+
+A page and its feeds are built from the same Listing, so they always agree.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from taggit.models import Tag
+
+from newsdesk.articles.models import SectionPage, published_articles
+from newsdesk.people.models import Contributor
+
+
+@dataclass
+class Listing:
+    kind: str  # "all", "section", "tag" or "author"
+    title: str
+    url: str
+    description: str = ""
+    slug: str = ""
+    articles: QuerySet = field(default_factory=published_articles)
+    subject: object = None
+
+    def feed_url(self, feed_format):
+        if self.kind == "all":
+            return reverse("articles_feed", kwargs={"feed_format": feed_format})
+        return reverse(
+            "listing_feed", kwargs={"kind": self.kind, "slug": self.slug, "feed_format": feed_format}
+        )
+
+    @property
+    def rss_url(self):
+        return self.feed_url("rss")
+
+    @property
+    def atom_url(self):
+        return self.feed_url("atom")
+
+
+def everything():
+    return Listing(kind="all", title="Latest stories", url="/")
+
+
+def for_section(slug):
+    section = SectionPage.objects.live().public().filter(slug=slug).first()
+    if section is None:
+        raise Http404("No such section.")
+    return of_section(section)
+
+
+def of_section(section):
+    return Listing(
+        kind="section",
+        title=section.title,
+        url=section.url,
+        description=section.description,
+        slug=section.slug,
+        articles=published_articles().child_of(section),
+        subject=section,
+    )
+
+
+def for_tag(slug):
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404("No such tag.")
+    return Listing(
+        kind="tag",
+        title=f"Stories tagged “{tag.name}”",
+        url=reverse("tag", kwargs={"slug": slug}),
+        slug=slug,
+        articles=published_articles().filter(tagged_items__tag=tag),
+        subject=tag,
+    )
+
+
+def for_author(slug):
+    contributor = Contributor.objects.filter(slug=slug).first()
+    if contributor is None:
+        raise Http404("No such author.")
+    return Listing(
+        kind="author",
+        title=contributor.name,
+        url=reverse("author", kwargs={"slug": slug}),
+        description=contributor.bio,
+        slug=slug,
+        articles=published_articles().filter(bylines__contributor=contributor),
+        subject=contributor,
+    )
+
+
+LISTINGS = {"section": for_section, "tag": for_tag, "author": for_author}
+
+
+def listing(kind, slug):
+    if kind not in LISTINGS:
+        raise Http404("No such list of stories.")
+    return LISTINGS[kind](slug)

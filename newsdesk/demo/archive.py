@@ -1,0 +1,153 @@
+"""A large synthetic archive, for scale tests and benchmarks.
+
+Pages are written in bulk, with their tree paths computed here, because
+adding 100,000 pages one by one through Wagtail would take hours. What is
+written is what publishing would leave: live pages with bylines, tags and a
+body, and news feed items.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+from wagtail.models import Page
+
+from newsdesk.articles.models import ArticleByline, ArticlePage, ArticlePageTag, SectionPage
+from newsdesk.articles.text import reading_minutes
+from newsdesk.feed.models import NewsItem
+from newsdesk.home.models import HomePage
+from newsdesk.people.models import Contributor
+
+BATCH = 1000
+WORDS = (
+    "city council budget grid power station repair bridge tram river school hospital water heating "
+    "market district mayor residents engineers volunteers theatre match season report inspection "
+    "shelter transformer storm winter spring plan vote committee funding contract project crews "
+    "morning evening week month year street square embankment harbour station museum library "
+    "teachers doctors drivers pupils families workers visitors officials experts researchers"
+).split()
+SECTIONS = ["City", "Energy", "Health", "Culture", "Sport"]
+
+
+def sentence(rng, low=8, high=18):
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    return " ".join(words).capitalize() + "."
+
+
+def paragraph(rng):
+    return " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
+
+
+def ensure_sections(home):
+    sections = list(SectionPage.objects.live().child_of(home))
+    for title in SECTIONS[len(sections) :] if len(sections) < 3 else []:
+        section = home.add_child(instance=SectionPage(title=title, slug=slugify(title)))
+        section.save_revision().publish()
+        sections.append(section)
+    return sections
+
+
+def ensure_contributors(rng, wanted=20):
+    contributors = list(Contributor.objects.all())
+    for number in range(len(contributors), wanted):
+        contributors.append(
+            Contributor.objects.create(
+                name=f"Archive Reporter {number + 1}",
+                slug=f"archive-reporter-{number + 1}",
+                role="Reporter",
+                bio="Writes for the synthetic archive.",
+            )
+        )
+    return contributors
+
+
+def ensure_tags(count=50):
+    return [Tag.objects.get_or_create(name=f"topic {n}", defaults={"slug": f"topic-{n}"})[0] for n in range(count)]
+
+
+def next_step(section):
+    last = section.get_last_child()
+    return int(last.path[-Page.steplen :], 36) + 1 if last else 1
+
+
+def article_rows(rng, section, numbers, content_type, now, spread):
+    """Unsaved Page rows and the ArticlePage fields that go with each."""
+    step = next_step(section)
+    rows = []
+    for offset, number in enumerate(numbers):
+        title = sentence(rng, 5, 11).rstrip(".")
+        slug = f"{slugify(title)[:50]}-{number}"
+        published = now - timedelta(seconds=rng.randint(60, spread))
+        body = [{"type": "paragraph", "value": f"<p>{paragraph(rng)}</p>"} for _ in range(rng.randint(4, 8))]
+        page = Page(
+            title=title,
+            draft_title=title,
+            slug=slug,
+            content_type=content_type,
+            path=Page._get_path(section.path, section.depth + 1, step + offset),
+            depth=section.depth + 1,
+            numchild=0,
+            url_path=f"{section.url_path}{slug}/",
+            locale_id=section.locale_id,
+            live=True,
+            first_published_at=published,
+            last_published_at=published,
+            latest_revision_created_at=published,
+        )
+        words = sum(len(block["value"].split()) for block in body)
+        rows.append((page, {"standfirst": sentence(rng), "body": body, "reading_time": reading_minutes(words)}))
+    return rows
+
+
+@transaction.atomic
+def generate_archive(articles, feed_items=None, seed=1, search_index=True):
+    rng = random.Random(seed)
+    now = timezone.now()
+    home = HomePage.objects.get()
+    sections = ensure_sections(home)
+    contributors = ensure_contributors(rng)
+    tags = ensure_tags()
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    spread = max(3600, articles * 3600 // 50)  # about fifty stories a day
+
+    for section_index, section in enumerate(sections):
+        numbers = list(range(section_index, articles, len(sections)))
+        for start in range(0, len(numbers), BATCH):
+            rows = article_rows(rng, section, numbers[start : start + BATCH], content_type, now, spread)
+            pages = Page.objects.bulk_create([page for page, _ in rows])
+            for page, fields in zip(pages, [fields for _, fields in rows]):
+                # raw=True writes only the article's own table, under the page row just made.
+                ArticlePage(page_ptr_id=page.pk, **fields).save_base(raw=True, force_insert=True)
+            ArticleByline.objects.bulk_create(
+                ArticleByline(page_id=page.pk, contributor=rng.choice(contributors), sort_order=0) for page in pages
+            )
+            ArticlePageTag.objects.bulk_create(
+                ArticlePageTag(content_object_id=page.pk, tag=tag)
+                for page in pages
+                for tag in rng.sample(tags, rng.randint(1, 3))
+            )
+            Page.objects.filter(pk=section.pk).update(numchild=F("numchild") + len(pages))
+            section.refresh_from_db()
+
+    feed_items = articles // 2 if feed_items is None else feed_items
+    NewsItem.objects.bulk_create(
+        (
+            NewsItem(
+                headline=sentence(rng, 5, 10).rstrip("."),
+                summary=sentence(rng),
+                live=True,
+                first_published_at=now - timedelta(seconds=rng.randint(60, spread)),
+            )
+            for _ in range(feed_items)
+        ),
+        batch_size=BATCH,
+    )
+    if search_index:
+        call_command("update_index", verbosity=0)
+    return {"articles": articles, "feed_items": feed_items, "sections": len(sections)}

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class NarrationConfig(AppConfig):
+    name = "newsdesk.narration"
+    label = "narration"
+    verbose_name = "Narration"
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from newsdesk.narration.signals import narrate_on_publish
+
+        page_published.connect(narrate_on_publish, dispatch_uid="narration_on_publish")

@@ -1,0 +1,139 @@
+"""Narration in the task worker: queued when an article is published, retried with back-off on failure."""
+
+import logging
+from datetime import timedelta
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from newsdesk.articles.models import ArticlePage
+from newsdesk.narration import audio
+from newsdesk.narration.models import Narration, Pronunciation
+from newsdesk.narration.script import checksum, parts, script
+from newsdesk.narration.voices import voice_for
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+FIRST_RETRY_AFTER = timedelta(minutes=1)  # then 4 and 16 minutes
+Status = Narration.Status
+
+
+def request_narration(article, force=False):
+    """Marks the article's narration queued and queues it once the publishing transaction commits.
+
+    Publishing never waits for or fails because of narration: this only
+    writes one row, and any error is logged, not raised.
+    """
+    try:
+        with transaction.atomic():
+            narration, _ = Narration.objects.get_or_create(page_id=article.pk)
+            Narration.objects.filter(pk=narration.pk).update(
+                status=Status.QUEUED if narration.enabled else Status.OFF,
+                reason="",
+                attempts=0,
+                retry_at=None,
+                chunks_done=0,
+                chunks_total=0,
+                queued_at=timezone.now(),
+            )
+        transaction.on_commit(lambda: narrate_article.enqueue(article.pk, force))
+    except Exception:
+        logger.exception("Could not queue the narration of article %s", article.pk)
+
+
+def _update(narration, **fields):
+    """Writes only these fields, so an editor's change to the switch or language is never overwritten."""
+    Narration.objects.filter(pk=narration.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(narration, name, value)
+
+
+def _remove_audio(narration, status):
+    old = [name for name in (narration.audio.name, narration.captions.name) if name]
+    _update(narration, status=status, reason="", audio="", captions="", audio_bytes=0, duration=0, checksum="",
+            retry_at=None)
+    for name in old:
+        default_storage.delete(name)
+
+
+@task()
+def narrate_article(page_id, force=False):
+    """Narrates a published article unless what would be heard is unchanged (or `force`)."""
+    narration = Narration.objects.filter(pk=page_id).first()
+    article = ArticlePage.objects.live().filter(pk=page_id).first()
+    if narration is None or article is None:
+        return "not published"
+    try:
+        return narrate(narration, article, force)
+    except Exception as error:
+        _failed(narration, error, force)
+        raise
+
+
+def narrate(narration, article, force=False):
+    if not narration.enabled:
+        _remove_audio(narration, Status.OFF)
+        return Status.OFF
+    voice = voice_for(narration.language)
+    if voice is None:
+        _remove_audio(narration, Status.NO_VOICE)
+        return Status.NO_VOICE
+    sentences = script(article, Pronunciation.as_dict())
+    if not sentences:
+        _remove_audio(narration, Status.EMPTY)
+        return Status.EMPTY
+    digest = checksum(sentences, voice.name)
+    if digest == narration.checksum and narration.audio and not force:
+        _update(narration, status=Status.READY, reason="", retry_at=None)
+        return "unchanged"
+
+    groups = parts(sentences)
+    _update(narration, status=Status.NARRATING, chunks_done=0, chunks_total=len(groups))
+    piper = voice.load()
+    recording = audio.Recording(piper.config.sample_rate)
+    for done, group in enumerate(groups, start=1):
+        audio.speak(piper, recording, group)
+        _update(narration, chunks_done=done)
+    with recording.finish() as mp3:
+        # A new name for every version, so no cache or CDN serves the old audio as new.
+        audio_name = default_storage.save(f"narration/{article.pk}/{digest[:16]}.mp3", File(mp3))
+    captions_name = default_storage.save(
+        f"narration/{article.pk}/{digest[:16]}.vtt", ContentFile(audio.webvtt(recording.cues).encode("utf-8"))
+    )
+    old = {narration.audio.name, narration.captions.name} - {audio_name, captions_name, ""}
+    _update(
+        narration,
+        status=Status.READY,
+        reason="",
+        retry_at=None,
+        audio=audio_name,
+        captions=captions_name,
+        audio_bytes=default_storage.size(audio_name),
+        duration=recording.duration,
+        voice=voice.name,
+        checksum=digest,
+        made_at=timezone.now(),
+    )
+    for name in old:
+        default_storage.delete(name)
+    return Status.READY
+
+
+def _failed(narration, error, force):
+    attempts = narration.attempts + 1
+    retry_at = timezone.now() + FIRST_RETRY_AFTER * 4 ** (attempts - 1) if attempts < MAX_ATTEMPTS else None
+    logger.exception("Narration of article %s failed (attempt %s of %s)", narration.pk, attempts, MAX_ATTEMPTS)
+    _update(
+        narration,
+        status=Status.FAILED,
+        reason=f"{type(error).__name__}: {error}"[:1000],
+        attempts=attempts,
+        retry_at=retry_at,
+    )
+    if retry_at:
+        narrate_article.using(run_after=retry_at).enqueue(narration.pk, force)

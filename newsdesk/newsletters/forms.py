@@ -1,0 +1,113 @@
+import time
+
+from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.crypto import get_random_string
+
+from newsdesk.newsletters.addresses import normalise_address
+from newsdesk.newsletters.models import Newsletter, Subscription
+from newsdesk.newsletters.subscriptions import consent_wording
+
+# People take a few seconds to type an address; scripts post at once.
+MIN_FILL_SECONDS = 2
+_STARTED_SALT = "newsdesk.newsletters.form-started"
+EXPIRED_FORM = "This form is out of date. Reload the page and try again."
+
+
+def started_token(at=None):
+    """The signed time a form was shown, for the minimum fill time."""
+    return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
+
+
+class ExactFieldsForm(forms.Form):
+    """Refuses fields it does not know, so a tampered form fails loudly rather than half-works."""
+
+    allowed_extra = {"csrfmiddlewaretoken"}
+
+    def clean(self):
+        unknown = sorted(set(self.data) - set(self.fields) - self.allowed_extra)
+        if unknown:
+            raise ValidationError(
+                "This form sent fields it does not have: %(fields)s.", params={"fields": ", ".join(unknown)}
+            )
+        return super().clean()
+
+
+class SubscribeForm(ExactFieldsForm):
+    email = forms.CharField(strip=False, error_messages={"required": "Enter your email address."})
+    newsletter = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.filter(is_active=True),
+        to_field_name="slug",
+        error_messages={
+            "required": "Choose at least one newsletter.",
+            "invalid_choice": "That newsletter is not available.",
+            "invalid_pk_value": "That newsletter is not available.",
+        },
+    )
+    source = forms.CharField(required=False, max_length=500)
+    started = forms.CharField(error_messages={"required": EXPIRED_FORM})
+    # The trap: hidden from people, filled in by bots that fill in everything.
+    website = forms.CharField(required=False)
+
+    def clean_email(self):
+        return normalise_address(self.cleaned_data["email"])
+
+    def clean_source(self):
+        source = self.cleaned_data["source"]
+        # Only a path on this site is worth keeping as the consent's page.
+        return source if source.startswith("/") and not source.startswith("//") else ""
+
+    def clean_started(self):
+        try:
+            return float(signing.loads(self.cleaned_data["started"], salt=_STARTED_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise ValidationError(EXPIRED_FORM) from None
+
+    @property
+    def is_bot(self):
+        return bool(self.cleaned_data["website"]) or time.time() - self.cleaned_data["started"] < MIN_FILL_SECONDS
+
+
+def _errors_by_place(form):
+    """Errors next to the field they concern; the rest (an expired or tampered form) as one general line."""
+    shown_by_field = {"email", "newsletter"}
+    errors = {field: " ".join(messages) for field, messages in form.errors.items() if field in shown_by_field}
+    errors["general"] = " ".join(
+        " ".join(messages) for field, messages in form.errors.items() if field not in shown_by_field
+    )
+    return errors
+
+
+def subscribe_form_context(request, newsletters, form=None, message=""):
+    """What the subscribe form template needs: fresh, or after a submission (form)."""
+    data = form.data if form is not None else {}
+    cleaned = getattr(form, "cleaned_data", {})
+    return {
+        "form_id": "subscribe-" + get_random_string(6, "abcdefghijklmnopqrstuvwxyz"),
+        "newsletters": newsletters,
+        "chosen": set(data.getlist("newsletter")) if data else set(),
+        "email": data.get("email", ""),
+        "errors": _errors_by_place(form) if form is not None else {},
+        "message": message,
+        "started": started_token(),
+        "source": cleaned.get("source", "") if form is not None else request.get_full_path(),
+        "wording": consent_wording(newsletters) if newsletters else "",
+    }
+
+
+class PreferencesForm(ExactFieldsForm):
+    allowed_extra = {"csrfmiddlewaretoken", "save"}
+
+    newsletters = forms.ModelMultipleChoiceField(
+        queryset=Newsletter.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Newsletters you receive",
+        error_messages={"invalid_choice": "That newsletter is not available."},
+    )
+
+    def __init__(self, subscriber, shown, *args, **kwargs):
+        confirmed = subscriber.subscriptions.filter(status=Subscription.Status.CONFIRMED).values_list("newsletter", flat=True)
+        super().__init__(*args, initial={"newsletters": list(confirmed)}, **kwargs)
+        self.fields["newsletters"].queryset = shown

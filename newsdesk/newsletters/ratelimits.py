@@ -1,0 +1,18 @@
+"""Fixed-window counters in the shared cache, so every web process counts the same requests."""
+
+import hashlib
+
+from django.core.cache import cache
+
+
+def allow(scope, key, limit, period):
+    """Counts one hit for key; False once it has had more than `limit` hits in this window of `period` seconds."""
+    digest = hashlib.sha256(str(key).encode()).hexdigest()  # keeps addresses out of cache file names and keys
+    cache_key = f"newsletters:rate:{scope}:{digest}"
+    cache.add(cache_key, 0, timeout=period)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr: this hit opens a new window
+        cache.set(cache_key, 1, timeout=period)
+        count = 1
+    return count <= limit

@@ -1,0 +1,24 @@
+from django import template
+
+from newsdesk.newsletters.forms import subscribe_form_context
+from newsdesk.newsletters.models import Newsletter
+
+register = template.Library()
+
+
+@register.inclusion_tag("newsletters/includes/subscribe_form.html", takes_context=True)
+def subscribe_form(context, newsletters=None, heading=""):
+    """A subscribe form for one newsletter, a choice of several, or (given none) every open one.
+
+    Closed or deleted newsletters drop out; with none left, nothing is shown.
+    """
+    if newsletters is None:
+        newsletters = Newsletter.objects.filter(is_active=True).select_related("host")
+    elif isinstance(newsletters, Newsletter):
+        newsletters = [newsletters]
+    open_newsletters = [newsletter for newsletter in newsletters if newsletter and newsletter.is_active]
+    return {
+        **subscribe_form_context(context["request"], open_newsletters),
+        "heading": heading,
+        "csrf_token": context.get("csrf_token", ""),
+    }

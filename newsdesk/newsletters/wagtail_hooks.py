@@ -1,0 +1,92 @@
+from django.db.models import Count, Q
+from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from newsdesk.newsletters.models import Newsletter, Subscription
+
+Status = Subscription.Status
+
+
+class NewsletterIndexView(IndexView):
+    def get_base_queryset(self):
+        counts = {
+            f"{status}_count": Count("subscriptions", filter=Q(subscriptions__status=status))
+            for status in Status.values
+        }
+        return super().get_base_queryset().select_related("host").annotate(**counts)
+
+
+class NewsletterViewSet(SnippetViewSet):
+    model = Newsletter
+    icon = "mail"
+    menu_label = "Newsletters"
+    index_view_class = NewsletterIndexView
+    list_display = [
+        "name",
+        "host",
+        "cadence",
+        Column("confirmed_count", label="Confirmed"),
+        Column("pending_count", label="Pending"),
+        Column("unsubscribed_count", label="Unsubscribed"),
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+
+
+def _csv_safe(value):
+    """Spreadsheets run cells that start with these as formulas; an address may legally start with one."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+class SubscriptionIndexView(IndexView):
+    custom_field_preprocess = {"subscriber.email": {"csv": _csv_safe, "xlsx": _csv_safe}}
+
+
+class SubscriptionPermissionPolicy(ModelPermissionPolicy):
+    """Subscriptions come only from readers' own double opt-in; editors may look and delete, not add or edit."""
+
+    def user_has_permission(self, user, action):
+        return action not in ("add", "change") and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class SubscriptionViewSet(SnippetViewSet):
+    model = Subscription
+    icon = "group"
+    menu_label = "Subscribers"
+    index_view_class = SubscriptionIndexView
+    list_display = ["email", "newsletter", "status", "requested_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["newsletter", "status"]
+    search_fields = ["subscriber__email"]
+    search_backend_name = None
+    list_export = [
+        "subscriber.email",
+        "newsletter.slug",
+        "status",
+        "requested_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "unsubscribe_method",
+    ]
+    export_headings = {"subscriber.email": "Email", "newsletter.slug": "Newsletter"}
+    export_filename = "subscribers"
+    inspect_view_enabled = True
+
+
+class NewslettersGroup(SnippetViewSetGroup):
+    items = (NewsletterViewSet, SubscriptionViewSet)
+    menu_icon = "mail"
+    menu_label = "Newsletters"
+    menu_order = 310
+
+
+register_permission_policy(Subscription, SubscriptionPermissionPolicy(Subscription))
+register_snippet(NewslettersGroup)

@@ -1,0 +1,122 @@
+"""RSS 2.0 and Atom feeds: every listing of articles, and the news feed."""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.urls import reverse
+
+from newsdesk.articles import listings
+from newsdesk.articles.text import body_passages
+from newsdesk.core.links import absolute_url
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.core.xml import xml_safe
+from newsdesk.feed.models import NewsItem
+
+FEED_ITEMS = 30
+FEED_TYPES = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
+
+
+def full_text_html(article):
+    """The story's words as simple HTML; page furniture stays on the website."""
+    parts = []
+    for passage in body_passages(article.body):
+        text = escape(xml_safe(passage.text))
+        if passage.kind == "heading":
+            parts.append(f"<h2>{text}</h2>")
+        elif passage.kind == "quote":
+            cite = f"<footer>{escape(xml_safe(passage.attribution))}</footer>" if passage.attribution else ""
+            parts.append(f"<blockquote><p>{text}</p>{cite}</blockquote>")
+        else:
+            parts.append(f"<p>{text}</p>")
+    return "\n".join(parts)
+
+
+class NewsroomFeed(Feed):
+    """A feed in RSS 2.0 or Atom, with links on the public site URL.
+
+    Made anew for each request (see views.py), so it may keep the request's details.
+    """
+
+    def __init__(self, request, feed_format):
+        super().__init__()
+        self.feed_type = FEED_TYPES[feed_format]
+        self.newsroom = NewsroomSettings.for_request(request)
+        self.own_url = absolute_url(request.path)
+
+    def feed_url(self):
+        return self.own_url
+
+
+class ArticleFeed(NewsroomFeed):
+    def get_object(self, request, kind="all", slug=None):
+        return listings.everything() if kind == "all" else listings.listing(kind, slug)
+
+    def title(self, listing):
+        return xml_safe(f"{self.newsroom.name}: {listing.title}")
+
+    def link(self, listing):
+        return absolute_url(listing.url)
+
+    def description(self, listing):
+        return xml_safe(listing.description or self.newsroom.tagline or listing.title)
+
+    subtitle = description
+
+    def items(self, listing):
+        return listing.articles.prefetch_related("bylines__contributor", "tags")[:FEED_ITEMS]
+
+    def item_title(self, article):
+        return xml_safe(article.title)
+
+    def item_description(self, article):
+        if self.newsroom.feeds_full_text:
+            return full_text_html(article)
+        return escape(xml_safe(article.standfirst))
+
+    def item_link(self, article):
+        return absolute_url(article.url)
+
+    def item_pubdate(self, article):
+        return article.first_published_at
+
+    def item_updateddate(self, article):
+        return article.last_published_at
+
+    def item_author_name(self, article):
+        return xml_safe(", ".join(contributor.name for contributor in article.contributors)) or None
+
+    def item_categories(self, article):
+        return [xml_safe(tag.name) for tag in article.tags.all()]
+
+
+class NewsItemFeed(NewsroomFeed):
+    def title(self):
+        return xml_safe(f"{self.newsroom.name}: News feed")
+
+    def link(self):
+        return absolute_url(reverse("news"))
+
+    def description(self):
+        return "Short news as it happens, newest first."
+
+    subtitle = description
+
+    def items(self):
+        return NewsItem.objects.published()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return xml_safe(item.headline)
+
+    def item_description(self, item):
+        return escape(xml_safe(item.summary))
+
+    def item_link(self, item):
+        return absolute_url(item.link or f"{reverse('news')}#item-{item.pk}")
+
+    def item_guid(self, item):
+        return absolute_url(f"{reverse('news')}#item-{item.pk}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.first_published_at
