@@ -22,6 +22,9 @@ def _isolated_files(settings, tmp_path):
     # Wagtail caches renditions by image id, and ids repeat from test to test.
     for cache in caches.all():
         cache.clear()
+    # The embedded cache is a folder shared by every process, other test runs included;
+    # each test gets its own, so that counters such as rate limits start from zero.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()

@@ -218,7 +218,8 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        # "mail": readers' confirmation emails, which must not wait behind long jobs.
+        "QUEUES": ["default", "mail"],
     }
 }
 

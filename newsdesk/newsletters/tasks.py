@@ -4,7 +4,7 @@ from newsdesk.newsletters.emails import confirmation_message
 from newsdesk.newsletters.models import Subscription
 
 
-@task()
+@task(queue_name="mail")
 def send_confirmation_email(subscriber_id, newsletter_ids):
     """Mails the confirmation link, unless the reader confirmed or left in the meantime."""
     pending = list(

@@ -51,6 +51,8 @@ def test_the_feed_block_shows_the_newest_items_beside_articles_and_on_the_front_
         time = soup.select_one(".feed-item__time")
         assert time["datetime"] == django_timezone.localtime(linked.first_published_at, newsroom_zone()).isoformat()
     assert draft.headline not in client.get("/").content.decode()
+    # Every item has an anchor, which the news feed's RSS and Atom entries link to.
+    assert BeautifulSoup(client.get("/news/").content, "html.parser").find(id=f"item-{linked.pk}")
 
 
 def newsroom_zone():

@@ -39,6 +39,17 @@ def form_data(email="reader@example.org", newsletter="briefing", **extra):
 
 
 @pytest.fixture
+def run_tasks():
+    """Runs the queued mail tasks, as `newsdesk worker` would; other apps' jobs stay queued."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name="mail", verbosity=0)
+
+    return run
+
+
+@pytest.fixture
 def subscribe(client, django_capture_on_commit_callbacks):
     """Posts the subscribe form as a reader would; tasks queued on commit are queued for real."""
 

@@ -1,0 +1,87 @@
+"""Editors see each article's narration, switch it off, change its language, narrate again, keep pronunciations."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from newsdesk.narration.models import Narration, Pronunciation
+from newsdesk.narration.tests.conftest import paragraphs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
+    return client
+
+
+@pytest.fixture
+def article(publish_article):
+    return publish_article("Trams return", body=paragraphs("Cars returned at dawn."))
+
+
+def test_the_narration_list_shows_each_articles_status(editor_client, article, publish_article):
+    other = publish_article("Pictures only", body=[])
+    Narration.objects.filter(pk=other.pk).update(status=Narration.Status.EMPTY)
+    Narration.objects.filter(pk=article.pk).update(status=Narration.Status.FAILED, reason="RuntimeError: boom")
+    html = editor_client.get(reverse("narration_admin")).content.decode()
+    assert "Failed: RuntimeError: boom" in html
+    assert "Nothing to read" in html
+
+
+def test_the_article_editor_links_its_narration(editor_client, article):
+    html = editor_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+    assert reverse("narration_admin_edit", args=[article.pk]) in html
+
+
+def test_switching_narration_off_and_changing_the_language(
+    editor_client, article, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    url = reverse("narration_admin_edit", args=[article.pk])
+    assert "Queued" in editor_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(url, {"language": "en-GB"})  # unticked: off
+    assert response.status_code == 302
+    narration = Narration.objects.get(pk=article.pk)
+    assert (narration.enabled, narration.language, narration.status) == (False, "en-GB", Narration.Status.OFF)
+    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk, False]).exists()
+
+    response = editor_client.post(url, {"enabled": "on", "language": "not a tag!"})
+    assert "Give a language tag" in response.content.decode()
+    assert Narration.objects.get(pk=article.pk).language == "en-GB"
+
+
+def test_narrate_again_queues_a_forced_narration(editor_client, article, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("narration_admin_narrate", args=[article.pk]))
+    assert response.status_code == 302
+    assert Narration.objects.get(pk=article.pk).status == Narration.Status.QUEUED
+    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk, True]).exists()
+    assert editor_client.get(reverse("narration_admin_narrate", args=[article.pk])).status_code == 405
+
+
+def test_narration_pages_need_publish_permission(client, article, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    user = User.objects.create_user("reader", password="pw", is_staff=False)
+    user.groups.add(Group.objects.get(name="Editors"))  # admin access, no page permissions on this tree
+    Group.objects.get(name="Editors").page_permissions.all().delete()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("narration_admin_narrate", args=[article.pk]))
+    assert response.status_code == 302 and response.url == "/admin/"  # Wagtail's answer to PermissionDenied
+    assert not DBTaskResult.objects.filter(args_kwargs__args=[article.pk, True]).exists()
+
+
+def test_editors_keep_a_pronunciation_list(editor_client):
+    response = editor_client.post(
+        reverse("wagtailsnippets_narration_pronunciation:add"), {"word": "Kyiv", "say_as": "Keev"}
+    )
+    assert response.status_code == 302
+    assert Pronunciation.as_dict() == {"Kyiv": "Keev"}
+    assert "Kyiv" in editor_client.get(reverse("wagtailsnippets_narration_pronunciation:list")).content.decode()

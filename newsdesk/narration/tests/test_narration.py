@@ -1,0 +1,214 @@
+"""Publishing narrates an article in the worker, with the real voice; failures stay contained."""
+
+import re
+
+import feedparser
+import pytest
+from django.core.files.storage import default_storage
+from mutagen.mp3 import MP3
+
+from newsdesk.narration import audio, tasks
+from newsdesk.narration.models import Narration, Pronunciation
+from newsdesk.narration.tests.conftest import paragraphs
+
+pytestmark = pytest.mark.django_db
+
+BODY = paragraphs(
+    "The old bridge reopened on Nov. 7 after six weeks of repairs costing $1.2 million.",
+    "Engineers replaced 40 m of railing, and the first tram crossed at 8:50 a.m.",
+)
+
+
+def cue_times(vtt):
+    def seconds(stamp):
+        hours, minutes, rest = stamp.split(":")
+        return int(hours) * 3600 + int(minutes) * 60 + float(rest)
+
+    return [(seconds(a), seconds(b)) for a, b in re.findall(r"([\d:.]+) --> ([\d:.]+)", vtt)]
+
+
+@pytest.fixture
+def narrated(publish_narrated):
+    article = publish_narrated("Bridge reopens", body=BODY)
+    article.narration.refresh_from_db()
+    return article
+
+
+def test_publishing_narrates_the_article_into_an_mp3_at_a_speaking_pace(narrated):
+    narration = narrated.narration
+    assert narration.status == Narration.Status.READY, narration.status_text
+    assert narration.voice == "en_US-joe-medium"
+    assert narration.made_at and len(narration.checksum) == 64
+
+    with default_storage.open(narration.audio.name) as file:
+        mp3 = MP3(file)
+    assert narration.audio_bytes == default_storage.size(narration.audio.name)
+    assert mp3.info.channels == 1 and mp3.info.bitrate == 64_000
+    assert abs(mp3.info.length - narration.duration) < 0.2
+
+    vtt = default_storage.open(narration.captions.name).read().decode()
+    spoken_words = sum(len(line.split()) for line in vtt.split("\n\n")[1:] for line in line.split("\n")[2:])
+    words_per_minute = spoken_words / (mp3.info.length / 60)
+    assert 120 <= words_per_minute <= 220, words_per_minute
+
+
+def test_captions_have_a_cue_per_sentence_of_spoken_text_ending_with_the_audio(narrated, client):
+    narration = narrated.narration
+    response = client.get(f"/narration/{narrated.pk}/captions.vtt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/vtt; charset=utf-8"
+    vtt = response.content.decode()
+    assert vtt.startswith("WEBVTT\n")
+    # Headline, byline, standfirst, then the body, normalised.
+    assert "Bridge reopens.\n" in vtt
+    assert "By Ira Test.\n" in vtt
+    assert "on November seventh after six weeks of repairs costing one point two million dollars." in vtt
+    assert "forty meters of railing, and the first tram crossed at eight fifty AM." in vtt
+    times = cue_times(vtt)
+    assert len(times) == 5
+    assert all(start < end for start, end in times)
+    assert all(earlier[1] <= later[0] for earlier, later in zip(times, times[1:]))
+    assert abs(times[-1][1] - narration.duration) <= 1.0
+
+
+def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated, client):
+    html = client.get(narrated.url).content.decode()
+    assert f'src="{narrated.narration.audio.url}"' in html
+    assert re.search(r'<audio class="narration__player" controls preload="none"', html)
+    assert "autoplay" not in html
+    assert f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html
+    assert "read by a synthetic voice" in html
+    assert re.search(r'<time datetime="PT0M\d+S">\d+ s</time>', html)
+
+
+def test_no_player_without_audio(publish_article, client):
+    article = publish_article("Not narrated yet", body=BODY)
+    assert "<audio" not in client.get(article.url).content.decode()
+
+
+def test_the_podcast_feed_lists_the_episode_with_its_true_length(narrated, client, settings):
+    response = client.get("/feeds/podcast/")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.version == "rss20"
+    assert b"<itunes:explicit>false</itunes:explicit>" in response.content
+    assert [tag.term for tag in feed.feed.tags] == ["News"]
+    assert feed.feed.author == "The Test Ledger"
+    assert feed.feed.image.href == settings.NEWSDESK_SITE_URL + "/feeds/podcast/artwork.png"
+    (entry,) = feed.entries
+    assert entry.title == "Bridge reopens"
+    (enclosure,) = entry.enclosures
+    assert enclosure.type == "audio/mpeg"
+    assert int(enclosure.length) == default_storage.size(narrated.narration.audio.name)
+    assert enclosure.href == settings.NEWSDESK_SITE_URL + narrated.narration.audio.url
+    assert re.fullmatch(r"0:00:\d\d", entry.itunes_duration)
+    assert "image" not in entry  # no lead image, so no episode artwork of its own
+
+    section = feedparser.parse(client.get("/feeds/podcast/section/city/").content)
+    assert [e.title for e in section.entries] == ["Bridge reopens"]
+    assert client.get("/feeds/podcast/section/nowhere/").status_code == 404
+    artwork = client.get("/feeds/podcast/artwork.png")
+    assert artwork["Content-Type"] == "image/png"
+
+
+def test_every_page_links_the_podcast_and_a_section_page_its_own(narrated, client):
+    home = client.get("/").content.decode()
+    assert 'href="/feeds/podcast/"' in home
+    section = client.get("/city/").content.decode()
+    assert 'href="/feeds/podcast/section/city/"' in section
+
+
+def test_an_unchanged_republish_does_not_narrate_again(narrated, republish, monkeypatch):
+    before = Narration.objects.get(pk=narrated.pk)
+
+    def must_not_speak(*args):
+        raise AssertionError("narrated again")
+
+    monkeypatch.setattr(audio, "speak", must_not_speak)
+    after = republish(narrated)
+    assert after.status == Narration.Status.READY
+    assert (after.audio.name, after.made_at, after.checksum) == (before.audio.name, before.made_at, before.checksum)
+
+
+def test_a_changed_text_is_narrated_again_and_the_old_audio_removed(narrated, republish):
+    old_audio = narrated.narration.audio.name
+    narrated.title = "Bridge reopens to trams"
+    after = republish(narrated)
+    assert after.status == Narration.Status.READY
+    assert after.audio.name != old_audio
+    assert not default_storage.exists(old_audio)
+    assert "Bridge reopens to trams." in default_storage.open(after.captions.name).read().decode()
+
+
+def test_a_pronunciation_changes_what_is_said_but_not_the_captions(narrated, republish):
+    checksum = narrated.narration.checksum
+    Pronunciation.objects.create(word="tram", say_as="trahm")
+    after = republish(narrated)
+    assert after.checksum != checksum
+    assert "the first tram crossed" in default_storage.open(after.captions.name).read().decode()
+
+
+def test_a_failure_leaves_the_article_published_and_is_retried_later(publish_narrated, monkeypatch, client):
+    from django_tasks_db.models import DBTaskResult
+
+    def broken(voice, recording, sentences):
+        raise RuntimeError("the voice model crashed")
+
+    monkeypatch.setattr(audio, "speak", broken)
+    article = publish_narrated("Bridge reopens", body=BODY)
+    narration = Narration.objects.get(pk=article.pk)
+    assert article.live
+    assert client.get(article.url).status_code == 200
+    assert narration.status == Narration.Status.FAILED
+    assert narration.reason == "RuntimeError: the voice model crashed"
+    assert narration.attempts == 1 and narration.retry_at
+    assert "Failed: RuntimeError: the voice model crashed (trying again at" in narration.status_text
+    retry = DBTaskResult.objects.filter(status="READY").get()
+    assert retry.run_after == narration.retry_at
+
+    narration.attempts = tasks.MAX_ATTEMPTS - 1
+    narration.save()
+    with pytest.raises(RuntimeError):
+        tasks.narrate_article.call(article.pk)
+    narration.refresh_from_db()
+    assert narration.attempts == tasks.MAX_ATTEMPTS and narration.retry_at is None
+    assert DBTaskResult.objects.filter(status="READY").count() == 1  # no further retry queued
+
+
+def test_an_article_in_a_language_without_a_voice_gets_no_audio(narrated, republish):
+    Narration.objects.filter(pk=narrated.pk).update(language="uk")
+    after = republish(narrated)
+    assert after.status == Narration.Status.NO_VOICE
+    assert after.status_text == "No voice for uk"
+    assert not after.audio
+
+
+def test_narration_switched_off_removes_the_audio(narrated, republish, client):
+    audio_name = narrated.narration.audio.name
+    Narration.objects.filter(pk=narrated.pk).update(enabled=False)
+    after = republish(narrated)
+    assert after.status == Narration.Status.OFF
+    assert not default_storage.exists(audio_name)
+    assert "<audio" not in client.get(narrated.url).content.decode()
+    assert client.get(f"/narration/{narrated.pk}/captions.vtt").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        [{"type": "image", "value": {"image": None, "caption": "A bridge.", "credit": "Agency"}}],
+        paragraphs("🎉🎉 👍", "<b></b>"),
+    ],
+    ids=["empty body", "only images", "only emoji and markup"],
+)
+def test_nothing_to_read(publish_narrated, newsroom, body):
+    for block in body:
+        if block["type"] == "image":
+            block["value"]["image"] = newsroom["image"].pk
+    article = publish_narrated("Pictures of the bridge", body=body)
+    narration = Narration.objects.get(pk=article.pk)
+    assert narration.status == Narration.Status.EMPTY
+    assert narration.status_text == "Nothing to read"
+    assert not narration.audio
