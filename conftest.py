@@ -97,11 +97,12 @@ def publish_article(newsroom):
 
 @pytest.fixture
 def run_tasks():
-    """Runs every queued background task, as `newsdesk worker` would."""
+    """Runs every queued background task, as `newsdesk worker` would; or only those of the queues named."""
     from django.core.management import call_command
 
-    def run():
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name="*", verbosity=0)
+    def run(*queues):
+        queue_name = ",".join(queues) or "*"
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name=queue_name, verbosity=0)
 
     return run
 

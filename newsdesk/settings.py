@@ -218,8 +218,9 @@ CACHES = {
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        # "mail": readers' confirmation emails, which must not wait behind long jobs.
-        "QUEUES": ["default", "mail"],
+        # "mail": readers' confirmation emails, which must not wait behind long jobs;
+        # "narration": minutes of speech synthesis, which a newsroom may give workers of its own.
+        "QUEUES": ["default", "mail", "narration"],
     }
 }
 

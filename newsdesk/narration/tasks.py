@@ -61,7 +61,7 @@ def _remove_audio(narration, status):
         default_storage.delete(name)
 
 
-@task()
+@task(queue_name="narration")
 def narrate_article(page_id, force=False):
     """Narrates a published article unless what would be heard is unchanged (or `force`)."""
     narration = Narration.objects.filter(pk=page_id).first()

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(live_site, run_tasks):
     load_demo()
-    run_tasks()  # the search index, as the worker keeps it
+    run_tasks("default")  # the search index, as the worker keeps it (narration is not needed here)
 
 
 def test_a_reader_browses_home_section_article_author_and_search(demo, live_site, page, assert_accessible):

@@ -33,7 +33,7 @@ def archive(newsroom, publish_article, run_tasks):
         body=paragraph("Енергетики відновлюють підстанцію на лівому березі, а школи отримали генератори."),
         bylines=[newsroom["desk"]],
     )
-    run_tasks()
+    run_tasks("default")
 
 
 def results(client, query, **params):
