@@ -17,13 +17,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    from django.core.cache import caches
-
-    # Wagtail caches renditions by image id, and ids repeat from test to test.
-    for cache in caches.all():
-        cache.clear()
-    # The embedded cache is a folder shared by every process, other test runs included;
-    # each test gets its own, so that counters such as rate limits start from zero.
+    # The embedded cache is a folder shared by every process, other test runs included.
+    # Each test gets its own: Wagtail caches renditions by image id, ids repeat from
+    # test to test, and counters such as rate limits must start from zero.
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"

@@ -108,10 +108,6 @@ class ArticlePage(Page):
         verbose_name = "article"
 
     @property
-    def headline(self):
-        return self.title
-
-    @property
     def contributors(self):
         return [byline.contributor for byline in self.bylines.all()]
 
