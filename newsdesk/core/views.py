@@ -1,7 +1,50 @@
+import re
+
 from django.conf import settings
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.static import serve
+
+BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+CHUNK = 64 * 1024
 
 
 def serve_media(request, path):
-    """Uploaded media in the embedded profile; production serves them from storage or the proxy."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded media in the embedded profile; production serves them from storage or the proxy.
+
+    Byte ranges are answered, so that readers can seek in narrated audio.
+    """
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Accept-Ranges"] = "bytes"
+    wanted = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
+    first, last = wanted.groups() if wanted else ("", "")
+    backwards = first and last and int(last) < int(first)
+    if response.status_code != 200 or not (first or last) or backwards:
+        return response  # no range, or one that is not valid: the whole file (RFC 9110)
+    size = int(response["Content-Length"])
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:  # "bytes=-N": the last N bytes
+        start, end = max(0, size - int(last)), size - 1
+    if start > end:
+        response.close()
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    partial = StreamingHttpResponse(
+        _read(response.file_to_stream, start, end - start + 1), status=206, content_type=response["Content-Type"]
+    )
+    partial["Content-Range"] = f"bytes {start}-{end}/{size}"
+    partial["Content-Length"] = str(end - start + 1)
+    partial["Accept-Ranges"] = "bytes"
+    return partial
+
+
+def _read(file, start, length):
+    with file:
+        file.seek(start)
+        while length > 0:
+            chunk = file.read(min(CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
