@@ -92,6 +92,15 @@ def publish_article(newsroom):
 
 
 @pytest.fixture
+def editor_client(client):
+    """The test client, signed in as a member of staff who may do everything."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
+    return client
+
+
+@pytest.fixture
 def run_tasks():
     """Runs every queued background task, as `newsdesk worker` would; or only those of the queues named."""
     from django.core.management import call_command

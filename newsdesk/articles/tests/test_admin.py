@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -11,12 +10,6 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from newsdesk.articles.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
-    return client
 
 
 def article_form(newsroom, title="Tram line 4 reopens", **extra):

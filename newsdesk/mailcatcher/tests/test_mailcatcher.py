@@ -39,20 +39,14 @@ def test_the_catcher_keeps_every_message_with_its_envelope(mail_catcher, setting
     assert sorted(p.suffix for p in settings.MAILCATCHER_DIR.iterdir()) == [".eml", ".eml"]
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
-    return client
-
-
-def test_the_outbox_shows_headers_text_and_html_without_running_it(editor, mail_catcher):
+def test_the_outbox_shows_headers_text_and_html_without_running_it(editor_client, mail_catcher):
     send_hostile_message()
     [caught] = mail_catcher()
-    outbox = BeautifulSoup(editor.get("/admin/outbox/").content.decode(), "html.parser")
+    outbox = BeautifulSoup(editor_client.get("/admin/outbox/").content.decode(), "html.parser")
     link = outbox.find("a", string="Weekly <b>digest</b>")
     assert "reader@example.org" in outbox.select_one(".mailcatcher-outbox tbody").get_text()
 
-    page = editor.get(link["href"])
+    page = editor_client.get(link["href"])
     html = page.content.decode()
     soup = BeautifulSoup(html, "html.parser")
     headers = {th.get_text(): th.find_next("td").get_text() for th in soup.select(".mailcatcher-headers th")}
@@ -66,8 +60,8 @@ def test_the_outbox_shows_headers_text_and_html_without_running_it(editor, mail_
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "..%2F..%2Fsecret_key", "20260101T000000000000-zz"])
-def test_the_outbox_opens_only_its_own_messages(editor, mail_catcher, name):
-    assert editor.get(f"/admin/outbox/{name}/").status_code == 404
+def test_the_outbox_opens_only_its_own_messages(editor_client, mail_catcher, name):
+    assert editor_client.get(f"/admin/outbox/{name}/").status_code == 404
 
 
 def test_the_outbox_is_staff_only(client, mail_catcher):
@@ -82,5 +76,5 @@ def test_the_outbox_is_staff_only(client, mail_catcher):
         assert response.status_code in (302, 403) and b"digest" not in response.content
 
 
-def test_the_outbox_is_in_the_admin_menu(editor, mail_catcher):
-    assert "/admin/outbox/" in editor.get("/admin/").content.decode()
+def test_the_outbox_is_in_the_admin_menu(editor_client, mail_catcher):
+    assert "/admin/outbox/" in editor_client.get("/admin/").content.decode()

@@ -11,12 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client):
-    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
-    return client
-
-
-@pytest.fixture
 def article(publish_article):
     return publish_article("Trams return", body=paragraphs("Cars returned at dawn."))
 

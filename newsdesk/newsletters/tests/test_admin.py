@@ -31,12 +31,6 @@ def subscribers(newsletters):
     return newsletters
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
-    return client
-
-
 def cells(html, name):
     from bs4 import BeautifulSoup
 
@@ -44,24 +38,24 @@ def cells(html, name):
     return [td.get_text(" ", strip=True) for td in row.find_all("td")]
 
 
-def test_editors_see_each_newsletters_subscriber_counts(editor, subscribers):
-    html = editor.get(NEWSLETTERS_URL).content.decode()
+def test_editors_see_each_newsletters_subscriber_counts(editor_client, subscribers):
+    html = editor_client.get(NEWSLETTERS_URL).content.decode()
     briefing = cells(html, "The Briefing")
     assert briefing[-4:-1] == ["2", "1", "1"]  # confirmed, pending, unsubscribed
     assert "Ira Test" in briefing and "Every weekday morning" in briefing
     assert cells(html, "The Explainer")[-4:-1] == ["0", "1", "0"]
 
 
-def test_editors_search_subscribers_by_address_and_filter_by_newsletter(editor, subscribers):
-    html = editor.get(SUBSCRIBERS_URL, {"q": "bo@exa"}).content.decode()
+def test_editors_search_subscribers_by_address_and_filter_by_newsletter(editor_client, subscribers):
+    html = editor_client.get(SUBSCRIBERS_URL, {"q": "bo@exa"}).content.decode()
     assert "bo@example.org" in html and "ana@example.org" not in html
     briefing = subscribers["explainer"].pk
-    html = editor.get(SUBSCRIBERS_URL, {"newsletter": briefing}).content.decode()
+    html = editor_client.get(SUBSCRIBERS_URL, {"newsletter": briefing}).content.decode()
     assert "ana@example.org" in html and "bo@example.org" not in html
 
 
-def test_editors_export_a_newsletters_subscribers_as_csv(editor, subscribers):
-    response = editor.get(SUBSCRIBERS_URL, {"newsletter": subscribers["briefing"].pk, "export": "csv"})
+def test_editors_export_a_newsletters_subscribers_as_csv(editor_client, subscribers):
+    response = editor_client.get(SUBSCRIBERS_URL, {"newsletter": subscribers["briefing"].pk, "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="subscribers.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -74,16 +68,16 @@ def test_editors_export_a_newsletters_subscribers_as_csv(editor, subscribers):
     assert "Confirmed at" in rows[0] and "Unsubscribe method" in rows[0]
 
 
-def test_editors_cannot_add_or_edit_subscriptions_by_hand(editor, subscribers):
+def test_editors_cannot_add_or_edit_subscriptions_by_hand(editor_client, subscribers):
     subscription = Subscription.objects.first()
-    assert editor.get(SUBSCRIBERS_URL + "add/").status_code in (302, 403)
-    response = editor.post(SUBSCRIBERS_URL + f"edit/{subscription.pk}/", {"status": "confirmed"})
+    assert editor_client.get(SUBSCRIBERS_URL + "add/").status_code in (302, 403)
+    response = editor_client.post(SUBSCRIBERS_URL + f"edit/{subscription.pk}/", {"status": "confirmed"})
     assert response.status_code in (302, 403)
     assert Subscription.objects.get(pk=subscription.pk).status == subscription.status
 
 
-def test_editors_add_a_newsletter(editor, newsroom):
-    response = editor.post(
+def test_editors_add_a_newsletter(editor_client, newsroom):
+    response = editor_client.post(
         NEWSLETTERS_URL + "add/",
         {
             "name": "Night Desk",
@@ -98,11 +92,11 @@ def test_editors_add_a_newsletter(editor, newsroom):
         },
     )
     assert response.status_code == 302
-    assert editor.get("/newsletters/").content.decode().count("Night Desk") >= 1
+    assert editor_client.get("/newsletters/").content.decode().count("Night Desk") >= 1
 
 
-def test_a_sender_name_cannot_carry_extra_headers(editor, newsroom):
-    response = editor.post(
+def test_a_sender_name_cannot_carry_extra_headers(editor_client, newsroom):
+    response = editor_client.post(
         NEWSLETTERS_URL + "add/",
         {
             "name": "Evil",
