@@ -44,7 +44,7 @@ def make_image(title="A river at dusk", caption="The river at dusk.", credit="Ir
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(base_site):
     """A home page, one section, a reporter, a desk and a picture; no stories yet."""
     from newsdesk.articles.models import SectionPage
     from newsdesk.core.models import NewsroomSettings
@@ -130,9 +130,12 @@ def mail_catcher(settings, tmp_path):
     controller.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def migrated_data(django_db_setup, django_db_blocker):
-    """What the migrations put into an empty database: root and home page, site, collection."""
+    """What the migrations put into an empty database: root and home page, site, collection.
+
+    Taken before any test runs, so that no test's own data is in it.
+    """
     from django.db import connection
 
     with django_db_blocker.unblock():
@@ -140,11 +143,11 @@ def migrated_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def live_site(transactional_db, live_server, migrated_data):
-    """The live server, over a database holding what the migrations made.
+def base_site(db, migrated_data):
+    """A database holding what the migrations made: root and home page, site, collection.
 
-    Tests against a live server flush the database after each test, which
-    would leave the next one without a home page.
+    Transactional tests (those against a live server, among others) flush the
+    database after each test, which would leave the next one without a home page.
     """
     from django.core.management import call_command
     from django.db import connection
@@ -154,6 +157,11 @@ def live_site(transactional_db, live_server, migrated_data):
         # The flush re-created content types and permissions; clear them before restoring.
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(migrated_data)
+
+
+@pytest.fixture
+def live_site(transactional_db, live_server, base_site):
+    """The live server, over a database holding what the migrations made."""
     return live_server
 
 

@@ -52,6 +52,7 @@ class Subscriber(models.Model):
     """An email address, with or without subscriptions; its preferences link names it."""
 
     email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=200, blank=True, help_text="As given in an imported list; forms ask for none.")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -73,6 +74,9 @@ class Subscription(models.Model):
         CONFIRMATION_LINK = "confirmation_link", "Confirmation link"
         PREFERENCES = "preferences", "Preferences page"
         LEAVE_ALL = "leave_all", "Unsubscribe from all"
+        IMPORTED = "imported", "Imported"
+        # There is no suppression list yet: a bounced or cleaned address arrives unsubscribed with this method.
+        IMPORTED_BOUNCED = "imported_bounced", "Imported: bounced"
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")

@@ -64,7 +64,11 @@ class Consent:
         )
 
     def record(self, subscription, action, method, at):
-        ConsentRecord.objects.create(
+        self.build(subscription, action, method, at).save()
+
+    def build(self, subscription, action, method, at):
+        """The unsaved record, for callers that save many at once (imports.py)."""
+        return ConsentRecord(
             subscription=subscription,
             action=action,
             method=method,

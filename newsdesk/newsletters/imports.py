@@ -1,0 +1,283 @@
+"""Importing a subscriber list exported from Ghost, Mailchimp, Substack or a spreadsheet.
+
+The file is read row by row and written in batches, each in its own
+transaction: an interrupted import leaves whole batches, and running it again
+merges what is already there instead of doubling it. Addresses are checked
+exactly like the subscribe form's; an unsubscribe, in the file or already
+here, always wins.
+"""
+
+import codecs
+import csv
+import io
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from datetime import UTC
+from itertools import islice
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from newsdesk.newsletters.addresses import normalise_address
+from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.subscriptions import Consent
+
+BATCH_SIZE = 500  # rows per transaction; also keeps the lookups' IN lists well under SQLite's parameter limit
+
+IMPORT_WORDING = "Imported from a list kept elsewhere, without confirmation here."
+UNSUBSCRIBED_WORDING = "Unsubscribed, bounced or cleaned at the previous service, as the imported list says."
+
+Status = Subscription.Status
+Method = Subscription.Method
+
+# A later status never gives way to an earlier one: nothing the file says
+# turns an unsubscribe back on, and a confirmed reader is not made pending.
+_RANK = {Status.PENDING: 0, Status.CONFIRMED: 1, Status.UNSUBSCRIBED: 2}
+_ACTION = {
+    Status.PENDING: ConsentRecord.Action.REQUESTED,
+    Status.CONFIRMED: ConsentRecord.Action.CONFIRMED,
+    Status.UNSUBSCRIBED: ConsentRecord.Action.WITHDRAWN,
+}
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be imported; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one row says, whatever the format."""
+
+    email: str
+    name: str = ""
+    signed_up: str = ""
+    unsubscribed: bool = False
+    bounced: bool = False
+
+
+def _true(value):
+    return (value or "").strip().lower() in {"true", "yes", "1"}
+
+
+def _ghost(row, headers):
+    # Ghost's members export: subscribed_to_emails is "true"/"false"; deleted_at marks a removed member.
+    return Entry(
+        row["email"],
+        name=row.get("name", ""),
+        signed_up=row.get("created_at", ""),
+        unsubscribed=not _true(row.get("subscribed_to_emails", "true")) or bool(row.get("deleted_at")),
+    )
+
+
+def _mailchimp(row, headers):
+    # Mailchimp exports each audience status as its own file; the unsubscribed
+    # and cleaned (bounced) files are the ones with UNSUB_TIME or CLEAN_TIME.
+    name = " ".join(part for part in (row.get("First Name", ""), row.get("Last Name", "")) if part)
+    return Entry(
+        row["Email Address"],
+        name=name,
+        signed_up=row.get("OPTIN_TIME") or row.get("CONFIRM_TIME", ""),
+        unsubscribed="UNSUB_TIME" in headers,
+        bounced="CLEAN_TIME" in headers,
+    )
+
+
+def _substack(row, headers):
+    # Substack's export: email_disabled is "true" for readers who turned emails off.
+    return Entry(row["email"], name=row.get("name", ""), signed_up=row.get("created_at", ""),
+                 unsubscribed=_true(row.get("email_disabled")))  # fmt: skip
+
+
+_PLAIN_EMAIL = ("email", "email address", "e-mail", "e-mail address")
+
+
+def _plain(row, headers):
+    email = next(row[h] for h in headers if h.strip().lower() in _PLAIN_EMAIL)
+    name = next((row[h] for h in headers if h.strip().lower() == "name"), "")
+    return Entry(email, name=name)
+
+
+# (format, columns that identify it, reader); the first match wins, plain CSV last.
+FORMATS = [
+    ("Ghost", {"email", "subscribed_to_emails", "complimentary_plan"}, _ghost),
+    ("Mailchimp", {"Email Address", "OPTIN_TIME"}, _mailchimp),
+    ("Substack", {"email", "active_subscription", "email_disabled"}, _substack),
+]
+
+
+def _format(headers):
+    for name, columns, reader in FORMATS:
+        if columns <= set(headers):
+            return name, reader
+    if any(h.strip().lower() in _PLAIN_EMAIL for h in headers):
+        return "CSV", _plain
+    raise UnreadableFile(
+        "No email column found: expected a Ghost, Mailchimp or Substack export, or a CSV with an "
+        f"“email” column. The first row has: {', '.join(headers) or 'nothing'}."
+    )
+
+
+def _encoding(stream):
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is read as Latin-1, which never fails."""
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    # One pass in chunks decides, so a stray byte near the end is not misread nor held in memory.
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := stream.read(1 << 16):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "latin-1"
+    finally:
+        stream.seek(0)
+
+
+@dataclass
+class Report:
+    format: str = ""
+    rows_read: int = 0
+    imported: int = 0
+    merged: int = 0
+    skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → row numbers, header = row 1
+
+    def skip(self, reason, row):
+        self.skipped.setdefault(reason, []).append(row)
+
+    def lines(self):
+        lines = [f"Format: {self.format}", f"Rows read: {self.rows_read}", f"Imported: {self.imported}",
+                 f"Merged with existing subscribers: {self.merged}",
+                 f"Skipped: {sum(len(rows) for rows in self.skipped.values())}"]  # fmt: skip
+        lines += [f"  {reason}: rows {', '.join(map(str, rows))}" for reason, rows in self.skipped.items()]
+        return lines
+
+
+def _entries(stream, report):
+    """An Entry with a normalised address for each usable row; the others are counted in the report."""
+    reader = csv.reader(io.TextIOWrapper(stream, encoding=_encoding(stream), newline=""))
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise UnreadableFile("The file is empty.") from None
+    except csv.Error as error:
+        raise UnreadableFile(f"The first row cannot be read as CSV: {error}.") from error
+    report.format, read = _format(headers)
+    number = 1
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            report.rows_read += 1
+            report.skip(f"unreadable ({error})", number)
+            continue
+        if not any(values):  # an empty line keeps its row number, as in a spreadsheet, but is not a row read
+            continue
+        report.rows_read += 1
+        if len(values) != len(headers):
+            report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
+            continue
+        entry = read(dict(zip(headers, values)), headers)
+        if not entry.email.strip():
+            report.skip("no email address", number)
+            continue
+        try:
+            yield replace(entry, email=normalise_address(entry.email))
+        except ValidationError as error:
+            report.skip(error.messages[0], number)
+
+
+def _signed_up(value, now):
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:
+        moment = None
+    if moment is None:
+        return now
+    # The services' exports are in UTC when they do not say.
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _write(newsletter, batch, confirmed, consent, report):
+    """Merges one batch into the database; the caller makes it one transaction."""
+    now = timezone.now()
+    keys = {entry.email.lower() for entry in batch}
+    subscribers = {s.email.lower(): s for s in Subscriber.objects.annotate(key=Lower("email")).filter(key__in=keys)}
+    new = {}
+    for entry in batch:
+        key = entry.email.lower()
+        if key not in subscribers and key not in new:
+            new[key] = Subscriber(email=entry.email, name=entry.name, created_at=_signed_up(entry.signed_up, now))
+    Subscriber.objects.bulk_create(new.values())
+    subscribers |= new
+    existing = Subscription.objects.filter(newsletter=newsletter, subscriber__in=subscribers.values())
+    current = {s.subscriber_id: s for s in existing}
+    before = {s.pk: s.status for s in current.values()}
+    named = []
+    for entry in batch:
+        subscriber = subscribers[entry.email.lower()]
+        if entry.name and not subscriber.name:
+            subscriber.name = entry.name
+            named.append(subscriber)
+        subscription = current.get(subscriber.pk)
+        if subscription is None:
+            report.imported += 1
+            subscription = current[subscriber.pk] = Subscription(
+                subscriber=subscriber, newsletter=newsletter, requested_at=_signed_up(entry.signed_up, now)
+            )
+        else:
+            report.merged += 1
+        status = Status.UNSUBSCRIBED if entry.unsubscribed or entry.bounced else confirmed
+        if _RANK[status] > _RANK[subscription.status]:
+            subscription.status = status
+            if status == Status.CONFIRMED:
+                subscription.confirmed_at = now
+            elif status == Status.UNSUBSCRIBED:
+                subscription.unsubscribed_at = now
+                subscription.unsubscribe_method = Method.IMPORTED_BOUNCED if entry.bounced else Method.IMPORTED
+    Subscriber.objects.bulk_update(named, ["name"])
+    Subscription.objects.bulk_create([s for s in current.values() if s.pk is None])
+    changed = [s for s in current.values() if s.pk in before and s.status != before[s.pk]]
+    Subscription.objects.bulk_update(changed, ["status", "confirmed_at", "unsubscribed_at", "unsubscribe_method"])
+    records = []
+    for subscription in current.values():
+        if before.get(subscription.pk) != subscription.status:
+            withdrawn = subscription.status == Status.UNSUBSCRIBED
+            by = replace(consent, wording=UNSUBSCRIBED_WORDING) if withdrawn else consent
+            method = subscription.unsubscribe_method if withdrawn else Method.IMPORTED
+            records.append(by.build(subscription, _ACTION[subscription.status], method, now))
+    ConsentRecord.objects.bulk_create(records)
+
+
+def import_subscribers(newsletter, stream, file_name, *, consent_source=None, dry_run=False, batch_size=BATCH_SIZE):
+    """Imports a binary, seekable CSV stream into newsletter and returns the Report.
+
+    consent_source: the operator's statement of where the readers agreed; given,
+    the imported addresses are confirmed, otherwise they stay pending and are
+    sent nothing. Raises UnreadableFile, having written nothing, when the file
+    as a whole cannot be read.
+    """
+    report = Report()
+    confirmed = Status.CONFIRMED if consent_source else Status.PENDING
+    consent = Consent(ip_address=None, user_agent="", source_url=file_name[:500],
+                      wording=consent_source or IMPORT_WORDING)  # fmt: skip
+    # A dry run does everything in one transaction and rolls it back, so its
+    # report counts exactly what a real run would.
+    with transaction.atomic() if dry_run else nullcontext():
+        entries = _entries(stream, report)
+        while batch := list(islice(entries, batch_size)):
+            with transaction.atomic():
+                _write(newsletter, batch, confirmed, consent, report)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
