@@ -200,6 +200,12 @@ class Report:
     merged: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → row numbers, header = row 1
 
+    @classmethod
+    def of(cls, upload):
+        """The report of a SubscriberImport, as far as it has got."""
+        return cls(format=upload.format, rows_read=upload.rows_read, imported=upload.imported, merged=upload.merged,
+                   skipped=upload.skipped)  # fmt: skip
+
     def skip(self, reason, row):
         self.skipped.setdefault(reason, []).append(row)
 
