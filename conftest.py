@@ -113,6 +113,35 @@ def run_tasks():
 
 
 @pytest.fixture
+def task_worker():
+    """A task worker serving every queue in a thread, beside the live server, as `newsdesk worker` would.
+
+    A thread, not a process: the test database is in this process's memory.
+    The database worker's loop is used directly because its command installs
+    signal handlers, which only the main thread may do.
+    """
+    import threading
+
+    from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    worker = Worker(queue_names=["*"], interval=0.2, batch=False, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="test-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=30)
+
+
+@pytest.fixture
 def mail_catcher(settings, tmp_path):
     """The development mail catcher, a real SMTP server on a free loopback port; Django sends to it."""
     import socket
