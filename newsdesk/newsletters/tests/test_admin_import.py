@@ -233,3 +233,40 @@ def test_the_ghost_export_is_offered_beside_each_newsletter_and_staff_only(edito
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     client.force_login(importer(codenames=()))  # in the admin, but may not see subscribers
     assert client.get(url).status_code in (302, 403)
+
+
+def start(client, url, capture):
+    with capture(execute=True):
+        assert client.post(url, {"status": "pending"}).status_code == 302
+
+
+def test_a_file_that_became_unreadable_in_storage_fails_clearly(
+    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks
+):
+    upload = SubscriberImport.objects.get()
+    with upload.file.storage.open(upload.file.name, "wb") as stream:
+        stream.write(b"id,name\n1,Ada\n")
+    start(editor_client, uploaded, django_capture_on_commit_callbacks)
+    run_tasks("default")
+    upload.refresh_from_db()
+    assert upload.status == SubscriberImport.Status.FAILED and upload.file.name == ""
+    assert text(editor_client.get(uploaded)).select_one("#import-error").get_text().startswith("No email column found")
+    assert not Subscription.objects.exists()
+
+
+def test_an_import_stopped_by_an_error_says_so(
+    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    from newsdesk.newsletters import imports
+
+    def failing(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_write", failing)
+    start(editor_client, uploaded, django_capture_on_commit_callbacks)
+    run_tasks("default")
+    upload = SubscriberImport.objects.get()
+    assert upload.status == SubscriberImport.Status.FAILED and upload.finished_at
+    assert "uploading the file again finishes the job" in upload.error
+    assert editor_client.get(uploaded + "progress/").json()["finished"] is True
+    assert not Subscription.objects.exists()
