@@ -48,7 +48,7 @@ def test_an_editor_uploads_checks_the_mapping_starts_and_watches_the_import_fini
     expect(page.locator("#import-status")).to_contain_text("Waiting for the task worker")
     expect(page.locator("progress")).to_have_attribute("value", "0")
     assert_accessible(page)
-    request.getfixturevalue("task_worker")  # now the worker starts, as `newsdesk worker` would pick the task up
+    stop_worker = request.getfixturevalue("task_worker")  # now a worker starts and picks the task up
     # The page follows the worker by itself and shows the report when it is done.
     report = page.locator("#import-report")
     expect(report).to_be_visible(timeout=60_000)
@@ -57,4 +57,5 @@ def test_an_editor_uploads_checks_the_mapping_starts_and_watches_the_import_fini
         f"Rows read {ROWS} Imported {ROWS - 1} Merged with existing subscribers 0 Skipped 1")
     expect(page.locator("#import-skipped")).to_contain_text("43")  # the header is row 1
     assert_accessible(page)
+    stop_worker()
     assert Subscription.objects.filter(status="confirmed").count() == ROWS - 1
