@@ -10,7 +10,8 @@ sign-up time each, one in fifty unsubscribed), then for each
      whole command, Django's start included; peak memory is that process's;
   2. the ceiling: the same file through the csv module and the subscribe
      form's address check (addresses.normalise_address), nothing written.
-It prints seconds, rows per second and peak memory, and compares the peak of
+It prints seconds, rows per second, CPU seconds (which other work on the
+machine changes less than wall time) and peak memory, and compares the peak of
 the two newsdesk runs: memory must not grow with the file.
 """
 
@@ -59,7 +60,7 @@ def bare(path):
 
 
 def newsdesk(path, slug, env):
-    """The real path, the command in its own process; returns seconds, its output and its peak memory in MiB."""
+    """The real path, the command in its own process; returns seconds, CPU seconds, its output and peak memory in MiB."""
     command = [str(ROOT / ".venv/bin/newsdesk"), "import_subscribers", slug, str(path), "--confirmed",
                "--consent-source", "Benchmark: readers of the old site"]  # fmt: skip
     started = time.perf_counter()
@@ -70,7 +71,7 @@ def newsdesk(path, slug, env):
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         sys.exit(f"the import failed ({process.returncode}):\n{output}")
-    return seconds, output, usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, output, usage.ru_maxrss / 1024
 
 
 SETUP = """
@@ -109,11 +110,11 @@ def main():
     for rows, slug in zip(sizes, slugs):
         path = data_dir / f"ghost-{rows}.csv"
         write_ghost_export(path, rows, slug)
-        seconds, output, peak = newsdesk(path, slug, env)
+        seconds, cpu, output, peak = newsdesk(path, slug, env)
         imported = next(line for line in output.splitlines() if line.startswith("Imported:"))
         results[rows] = (path, seconds, peak)
         print(f"{rows:>7} rows ({path.stat().st_size / 2**20:.1f} MiB), newsdesk import_subscribers: {seconds:6.2f} s, "
-              f"{rows / seconds:6.0f} rows/s, peak {peak:.0f} MiB ({imported})")  # fmt: skip
+              f"{rows / seconds:6.0f} rows/s, CPU {cpu:6.2f} s, peak {peak:.0f} MiB ({imported})")  # fmt: skip
     small, large = results[options.small][2], results[options.rows][2]
     print(f"peak memory, {options.small} → {options.rows} rows: {small:.0f} → {large:.0f} MiB "
           f"({large - small:+.0f} MiB for {options.rows / options.small:.0f} times the rows)")  # fmt: skip
