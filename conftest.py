@@ -113,6 +113,53 @@ def run_tasks():
 
 
 @pytest.fixture
+def task_worker():
+    """A task worker serving every queue in a thread, beside the live server, as `newsdesk worker` would.
+
+    A thread, not a process: the test database may be in this process's memory.
+    The database worker's loop is used directly because its command installs
+    signal handlers, which only the main thread may do. Call the fixture's
+    value to stop the worker before checking the database from the test.
+    """
+    import threading
+
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # As Django's live server thread does: SQLite's in-memory test database is
+    # used through the test's own connection, since a second connection to it
+    # fails with "database table is locked" where a database file would wait.
+    connection = connections["default"]
+    shared = connection if connection.vendor == "sqlite" and connection.is_in_memory_db() else None
+    worker = Worker(queue_names=["*"], interval=0.2, batch=False, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+
+    def run():
+        if shared:
+            connections[shared.alias] = shared
+        try:
+            worker.run()
+        finally:
+            if not shared:
+                connections.close_all()
+
+    if shared:
+        shared.inc_thread_sharing()
+    thread = threading.Thread(target=run, name="test-worker", daemon=True)
+    thread.start()
+
+    def stop():
+        if thread.is_alive():
+            worker.running = False
+            thread.join(timeout=30)
+            if shared:
+                shared.dec_thread_sharing()
+
+    yield stop
+    stop()
+
+
+@pytest.fixture
 def mail_catcher(settings, tmp_path):
     """The development mail catcher, a real SMTP server on a free loopback port; Django sends to it."""
     import socket

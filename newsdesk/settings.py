@@ -207,6 +207,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# The largest subscriber list the admin accepts (about a million Ghost members);
+# `newsdesk import_subscribers` reads any size from the disk.
+SUBSCRIBER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+
 # Shared by every web and worker process (rate limits, rendition lookups).
 CACHES = {
     "default": {

@@ -10,7 +10,8 @@ here, always wins.
 import codecs
 import csv
 import io
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC
 from itertools import islice
@@ -100,20 +101,68 @@ def _plain(row, headers):
     return Entry(email, name=name)
 
 
-# (format, columns that identify it, reader); the first match wins, plain CSV last.
+NOT_IN_FILE = "not in the file"
+
+
+def _columns(headers, *names):
+    return ", ".join(name for name in names if name in headers) or NOT_IN_FILE
+
+
+def _ghost_mapping(headers):
+    return {"Email": "email", "Name": _columns(headers, "name"), "Signed up": _columns(headers, "created_at"),
+            "Status": _columns(headers, "subscribed_to_emails", "deleted_at")}  # fmt: skip
+
+
+def _mailchimp_mapping(headers):
+    if "UNSUB_TIME" in headers:
+        status = "UNSUB_TIME: an export of unsubscribed readers, all arrive unsubscribed"
+    elif "CLEAN_TIME" in headers:
+        status = "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed as bounced"
+    else:
+        status = "none: an export of subscribed readers"
+    name = " + ".join(c for c in ("First Name", "Last Name") if c in headers) or NOT_IN_FILE
+    return {"Email": "Email Address", "Name": name, "Signed up": _columns(headers, "OPTIN_TIME", "CONFIRM_TIME"),
+            "Status": status}  # fmt: skip
+
+
+def _substack_mapping(headers):
+    return {"Email": "email", "Name": _columns(headers, "name"), "Signed up": _columns(headers, "created_at"),
+            "Status": "email_disabled"}  # fmt: skip
+
+
+def _plain_mapping(headers):
+    return {"Email": next(h for h in headers if h.strip().lower() in _PLAIN_EMAIL),
+            "Name": next((h for h in headers if h.strip().lower() == "name"), NOT_IN_FILE),
+            "Signed up": NOT_IN_FILE, "Status": "none: every row is a subscriber"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    columns: frozenset  # the columns that identify it
+    read: Callable[[dict, list], Entry]
+    mapping: Callable[[list], dict]  # what each column means, as the admin's preview shows it
+
+
+# Ghost's members export, column for column; the subscriber export offers the same layout (exports.py).
+GHOST_COLUMNS = ["id", "email", "name", "note", "subscribed_to_emails", "complimentary_plan", "stripe_customer_id",
+                 "created_at", "deleted_at", "labels", "tiers"]  # fmt: skip
+
+# The first match wins, plain CSV last.
 FORMATS = [
-    ("Ghost", {"email", "subscribed_to_emails", "complimentary_plan"}, _ghost),
-    ("Mailchimp", {"Email Address", "OPTIN_TIME"}, _mailchimp),
-    ("Substack", {"email", "active_subscription", "email_disabled"}, _substack),
+    Format("Ghost", frozenset({"email", "subscribed_to_emails", "complimentary_plan"}), _ghost, _ghost_mapping),
+    Format("Mailchimp", frozenset({"Email Address", "OPTIN_TIME"}), _mailchimp, _mailchimp_mapping),
+    Format("Substack", frozenset({"email", "active_subscription", "email_disabled"}), _substack, _substack_mapping),
 ]
+PLAIN_CSV = Format("CSV", frozenset(), _plain, _plain_mapping)
 
 
 def _format(headers):
-    for name, columns, reader in FORMATS:
-        if columns <= set(headers):
-            return name, reader
+    for format_ in FORMATS:
+        if format_.columns <= set(headers):
+            return format_
     if any(h.strip().lower() in _PLAIN_EMAIL for h in headers):
-        return "CSV", _plain
+        return PLAIN_CSV
     raise UnreadableFile(
         "No email column found: expected a Ghost, Mailchimp or Substack export, or a CSV with an "
         f"“email” column. The first row has: {', '.join(headers) or 'nothing'}."
@@ -143,58 +192,104 @@ def _encoding(stream):
 
 @dataclass
 class Report:
+    """What an import did; the command prints it and the admin shows it, both from summary()."""
+
     format: str = ""
     rows_read: int = 0
     imported: int = 0
     merged: int = 0
     skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → row numbers, header = row 1
 
+    @classmethod
+    def of(cls, upload):
+        """The report of a SubscriberImport, as far as it has got."""
+        return cls(format=upload.format, rows_read=upload.rows_read, imported=upload.imported, merged=upload.merged,
+                   skipped=upload.skipped)  # fmt: skip
+
     def skip(self, reason, row):
         self.skipped.setdefault(reason, []).append(row)
 
+    def summary(self):
+        """(label, count) pairs, in the order both the command and the admin give them."""
+        return [("Rows read", self.rows_read), ("Imported", self.imported),
+                ("Merged with existing subscribers", self.merged),
+                ("Skipped", sum(len(rows) for rows in self.skipped.values()))]  # fmt: skip
+
     def lines(self):
-        lines = [f"Format: {self.format}", f"Rows read: {self.rows_read}", f"Imported: {self.imported}",
-                 f"Merged with existing subscribers: {self.merged}",
-                 f"Skipped: {sum(len(rows) for rows in self.skipped.values())}"]  # fmt: skip
+        lines = [f"Format: {self.format}"] + [f"{label}: {count}" for label, count in self.summary()]
         lines += [f"  {reason}: rows {', '.join(map(str, rows))}" for reason, rows in self.skipped.items()]
         return lines
 
 
+@contextmanager
+def _reader(stream):
+    """A csv reader over the decoded stream, its headers and their Format."""
+    text = io.TextIOWrapper(stream, encoding=_encoding(stream), newline="")
+    reader = csv.reader(text)
+    try:
+        try:
+            headers = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise UnreadableFile("The file is empty.") from None
+        except csv.Error as error:
+            raise UnreadableFile(f"The first row cannot be read as CSV: {error}.") from error
+        yield reader, headers, _format(headers)
+    finally:
+        # Discarded, the wrapper would close the caller's stream, which reports progress and is the caller's to close.
+        text.detach()
+
+
+@dataclass
+class Preview:
+    format: Format
+    headers: list[str]
+    rows: list[list[str]]
+
+    @property
+    def mapping(self):
+        return self.format.mapping(self.headers)
+
+
+def preview(stream, rows=5):
+    """The format, column mapping and first rows of a file, as they would be imported; writes nothing."""
+    with _reader(stream) as (reader, headers, format_):
+        first = []
+        try:
+            first += islice(reader, rows)
+        except csv.Error:
+            pass  # the import reports the broken row with its number; the preview shows the rows before it
+    return Preview(format_, headers, first)
+
+
 def _entries(stream, report):
     """An Entry with a normalised address for each usable row; the others are counted in the report."""
-    reader = csv.reader(io.TextIOWrapper(stream, encoding=_encoding(stream), newline=""))
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise UnreadableFile("The file is empty.") from None
-    except csv.Error as error:
-        raise UnreadableFile(f"The first row cannot be read as CSV: {error}.") from error
-    report.format, read = _format(headers)
-    number = 1
-    while True:
-        number += 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
+    with _reader(stream) as (reader, headers, format_):
+        report.format = format_.name
+        number = 1
+        while True:
+            number += 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                report.rows_read += 1
+                report.skip(f"unreadable ({error})", number)
+                continue
+            if not any(values):  # an empty line keeps its row number, as in a spreadsheet, but is not a row read
+                continue
             report.rows_read += 1
-            report.skip(f"unreadable ({error})", number)
-            continue
-        if not any(values):  # an empty line keeps its row number, as in a spreadsheet, but is not a row read
-            continue
-        report.rows_read += 1
-        if len(values) != len(headers):
-            report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
-            continue
-        entry = read(dict(zip(headers, values)), headers)
-        if not entry.email.strip():
-            report.skip("no email address", number)
-            continue
-        try:
-            yield replace(entry, email=normalise_address(entry.email))
-        except ValidationError as error:
-            report.skip(error.messages[0], number)
+            if len(values) != len(headers):
+                report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
+                continue
+            entry = format_.read(dict(zip(headers, values)), headers)
+            if not entry.email.strip():
+                report.skip("no email address", number)
+                continue
+            try:
+                yield replace(entry, email=normalise_address(entry.email))
+            except ValidationError as error:
+                report.skip(error.messages[0], number)
 
 
 def _signed_up(value, now):
@@ -259,18 +354,23 @@ def _write(newsletter, batch, confirmed, consent, report):
     ConsentRecord.objects.bulk_create(records)
 
 
-def import_subscribers(newsletter, stream, file_name, *, consent_source=None, dry_run=False, batch_size=BATCH_SIZE):
+def import_subscribers(
+    newsletter, stream, file_name, *, consent_source=None, dry_run=False, batch_size=BATCH_SIZE, progress=None
+):
     """Imports a binary, seekable CSV stream into newsletter and returns the Report.
 
     consent_source: the operator's statement of where the readers agreed; given,
     the imported addresses are confirmed, otherwise they stay pending and are
-    sent nothing. Raises UnreadableFile, having written nothing, when the file
-    as a whole cannot be read.
+    sent nothing. progress(report, share of the file read) is called after each
+    batch is committed. Raises UnreadableFile, having written nothing, when the
+    file as a whole cannot be read.
     """
     report = Report()
     confirmed = Status.CONFIRMED if consent_source else Status.PENDING
     consent = Consent(ip_address=None, user_agent="", source_url=file_name[:500],
                       wording=consent_source or IMPORT_WORDING)  # fmt: skip
+    size = stream.seek(0, io.SEEK_END) or 1
+    stream.seek(0)
     # A dry run does everything in one transaction and rolls it back, so its
     # report counts exactly what a real run would.
     with transaction.atomic() if dry_run else nullcontext():
@@ -278,6 +378,9 @@ def import_subscribers(newsletter, stream, file_name, *, consent_source=None, dr
         while batch := list(islice(entries, batch_size)):
             with transaction.atomic():
                 _write(newsletter, batch, confirmed, consent, report)
+            if progress:
+                # The decoder reads ahead a little, so this is the share read, not yet all written.
+                progress(report, min(stream.tell() / size, 1.0))
         if dry_run:
             transaction.set_rollback(True)
     return report

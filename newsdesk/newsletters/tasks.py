@@ -1,7 +1,9 @@
+from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
 from newsdesk.newsletters.emails import confirmation_message
-from newsdesk.newsletters.models import Subscription
+from newsdesk.newsletters.models import SubscriberImport, Subscription
 
 
 @task(queue_name="mail")
@@ -17,3 +19,61 @@ def send_confirmation_email(subscriber_id, newsletter_ids):
     if not pending:
         return 0
     return confirmation_message(pending[0].subscriber, [s.newsletter for s in pending]).send()
+
+
+def start_import(upload, consent_source=""):
+    """Queues an uploaded list for the worker; consent_source given, its addresses are imported confirmed.
+
+    Returns False, queuing nothing, if it was started already (a second click, another editor).
+    """
+    Status = SubscriberImport.Status
+    started = SubscriberImport.objects.filter(pk=upload.pk, status=Status.UPLOADED)
+    if not started.update(status=Status.QUEUED, consent_source=consent_source):
+        return False
+    transaction.on_commit(lambda: import_uploaded_list.enqueue(upload.pk))
+    return True
+
+
+def _record(upload, report, progress, **fields):
+    upload.progress = progress
+    upload.rows_read, upload.imported, upload.merged = report.rows_read, report.imported, report.merged
+    upload.skipped = report.skipped
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    upload.save()
+
+
+@task(queue_name="default")
+def import_uploaded_list(import_id):
+    """Imports a list uploaded in the admin, recording progress after each batch for the progress page.
+
+    Run again (a worker died), it starts over; the import merges what is
+    already there, so nothing is doubled.
+    """
+    # Imported here: imports.py needs subscriptions.py, which needs this module's tasks.
+    from newsdesk.newsletters.imports import Report, UnreadableFile, import_subscribers
+
+    upload = SubscriberImport.objects.select_related("newsletter").get(pk=import_id)
+    _record(upload, Report(format=upload.format), 0, status=SubscriberImport.Status.RUNNING,
+            started_at=timezone.now(), finished_at=None, error="")  # fmt: skip
+    try:
+        with upload.file.open("rb") as stream:
+            report = import_subscribers(upload.newsletter, stream, upload.file_name,
+                                        consent_source=upload.consent_source or None,
+                                        progress=lambda report, share: _record(upload, report, share))  # fmt: skip
+    except UnreadableFile as error:
+        # Checked at upload, so only a file changed in storage since gets here.
+        _record(upload, Report(format=upload.format), 0, status=SubscriberImport.Status.FAILED,
+                finished_at=timezone.now(), error=f"{error} Nothing was imported.")  # fmt: skip
+    except BaseException:
+        upload.status, upload.finished_at = SubscriberImport.Status.FAILED, timezone.now()
+        upload.error = ("The import stopped with an error. The batches before it were imported; "
+                        "uploading the file again finishes the job without doubling anyone.")  # fmt: skip
+        upload.save(update_fields=["status", "finished_at", "error"])
+        raise
+    else:
+        _record(upload, report, 1, status=SubscriberImport.Status.DONE, finished_at=timezone.now())
+    # The addresses are in the database now; a copy of the list in media storage would only be a liability.
+    upload.file.delete(save=False)
+    upload.file = ""
+    upload.save(update_fields=["file"])

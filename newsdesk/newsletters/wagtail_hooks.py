@@ -1,10 +1,17 @@
 from django.db.models import Count, Q
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from newsdesk.newsletters import admin_views
+from newsdesk.newsletters.exports import csv_safe
 from newsdesk.newsletters.models import Newsletter, Subscription
 
 Status = Subscription.Status
@@ -38,14 +45,8 @@ class NewsletterViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-def _csv_safe(value):
-    """Spreadsheets run cells that start with these as formulas; an address may legally start with one."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 class SubscriptionIndexView(IndexView):
-    custom_field_preprocess = {"subscriber.email": {"csv": _csv_safe, "xlsx": _csv_safe}}
+    custom_field_preprocess = {"subscriber.email": {"csv": csv_safe, "xlsx": csv_safe}}
 
 
 class SubscriptionPermissionPolicy(ModelPermissionPolicy):
@@ -81,8 +82,30 @@ class SubscriptionViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.IMPORT_PERMISSION)
+
+
+class SubscriberImportViewSet(ViewSet):
+    """Upload a list, check the preview, start it, watch it; the views check the permission themselves."""
+
+    name = "subscriber_import"
+    url_prefix = "newsletters/import"
+    icon = "upload"
+    menu_label = "Import subscribers"
+    menu_item_class = ImportMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", admin_views.upload, name="upload"),
+            path("<int:pk>/", admin_views.detail, name="detail"),
+            path("<int:pk>/progress/", admin_views.progress, name="progress"),
+        ]
+
+
 class NewslettersGroup(SnippetViewSetGroup):
-    items = (NewsletterViewSet, SubscriptionViewSet)
+    items = (NewsletterViewSet, SubscriptionViewSet, SubscriberImportViewSet)
     menu_icon = "mail"
     menu_label = "Newsletters"
     menu_order = 310
@@ -90,3 +113,15 @@ class NewslettersGroup(SnippetViewSetGroup):
 
 register_permission_policy(Subscription, SubscriptionPermissionPolicy(Subscription))
 register_snippet(NewslettersGroup)
+
+
+@hooks.register("register_admin_urls")
+def ghost_export_url():
+    return [path("newsletters/<int:newsletter_id>/ghost-members.csv", admin_views.ghost_export, name="newsletters_ghost_export")]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def ghost_export_button(snippet, user, next_url=None):
+    if isinstance(snippet, Newsletter) and admin_views.can_export(user):
+        yield Button("Export for Ghost (CSV)", reverse("newsletters_ghost_export", args=[snippet.pk]),
+                     icon_name="download", priority=90)  # fmt: skip

@@ -40,8 +40,8 @@ def form_data(email="reader@example.org", newsletter="briefing", **extra):
 
 @pytest.fixture
 def run_tasks(run_tasks):
-    """Runs the queued mail, as `newsdesk worker` would; other apps' long jobs stay queued."""
-    return lambda: run_tasks("mail")
+    """Runs the queued mail, or the queues named, as `newsdesk worker` would; other apps' long jobs stay queued."""
+    return lambda *queues: run_tasks(*(queues or ["mail"]))
 
 
 @pytest.fixture

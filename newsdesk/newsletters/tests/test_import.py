@@ -252,3 +252,27 @@ def test_command_errors(newsletters, tmp_path, arguments, message):
     with pytest.raises(CommandError, match=message):
         call_command("import_subscribers", *(a.format(**paths) for a in arguments))
     assert not Subscriber.objects.exists()
+
+
+def test_the_preview_names_each_formats_columns_and_writes_nothing(newsletters):
+    def mapping(text):
+        found = imports.preview(io.BytesIO(text.encode()))
+        return found.format.name, found.mapping
+
+    assert mapping(MAILCHIMP_CLEANED + "\n") == ("Mailchimp", {
+        "Email": "Email Address", "Name": "First Name + Last Name", "Signed up": "OPTIN_TIME, CONFIRM_TIME",
+        "Status": "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed as bounced"})  # fmt: skip
+    assert mapping(SUBSTACK + "\n")[1]["Status"] == "email_disabled"
+    assert mapping("Name,E-mail\n") == ("CSV", {"Email": "E-mail", "Name": "Name", "Signed up": "not in the file",
+                                                "Status": "none: every row is a subscriber"})  # fmt: skip
+    first = imports.preview(io.BytesIO(b"email\n" + b"".join(b"r%d@example.org\n" % n for n in range(9))), rows=3)
+    assert first.rows == [["r0@example.org"], ["r1@example.org"], ["r2@example.org"]]
+    assert not Subscriber.objects.exists()
+
+
+def test_progress_is_reported_after_each_batch(newsletters):
+    shares = []
+    text = "email\n" + "".join(f"reader{n}@example.org\n" for n in range(5))
+    run(newsletters["briefing"], text, batch_size=2, progress=lambda report, share: shares.append((report.imported, share)))
+    assert [imported for imported, _ in shares] == [2, 4, 5]
+    assert shares[-1][1] == 1.0 and all(0 < share <= 1 for _, share in shares)
