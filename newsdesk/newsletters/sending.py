@@ -14,7 +14,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -51,6 +52,16 @@ def _freeze_audience(issue):
             """,
             [issue.pk, Delivery.Status.PENDING, False, issue.newsletter_id, Subscription.Status.CONFIRMED],
         )
+
+
+def audience_size(newsletter):
+    """How many would get an issue sent now: what _freeze_audience would select."""
+    suppressed = Suppression.objects.filter(email=Lower(OuterRef("subscriber__email")))
+    return (
+        newsletter.subscriptions.filter(status=Subscription.Status.CONFIRMED)
+        .exclude(Exists(suppressed))
+        .count()
+    )
 
 
 def _make_batches(issue):
@@ -180,6 +191,10 @@ class Progress:
     remaining: int
     rate: float
     seconds_left: int | None
+
+    @property
+    def handled(self):
+        return self.total - self.remaining
 
     @property
     def done(self):

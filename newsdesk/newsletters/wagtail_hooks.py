@@ -1,11 +1,15 @@
 from django.db.models import Count, Q
+from django.urls import path, reverse
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from newsdesk.newsletters.models import Newsletter, Subscription
+from newsdesk.newsletters import admin_views
+from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
 
 Status = Subscription.Status
 
@@ -81,8 +85,38 @@ class SubscriptionViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class IssueIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        label = "Send" if instance.is_editable else "Progress"
+        url = reverse("newsletters_issue_send", args=[instance.pk])
+        return [ListingButton(label, url, icon_name="mail", priority=5), *super().get_list_buttons(instance)]
+
+
+class IssueViewSet(SnippetViewSet):
+    model = Issue
+    icon = "mail"
+    menu_label = "Issues"
+    index_view_class = IssueIndexView
+    list_display = ["subject", "newsletter", "status", "scheduled_at", "started_at", "finished_at"]
+    list_filter = ["newsletter", "status"]
+    search_fields = ["subject"]
+    search_backend_name = None
+
+
+class SuppressionViewSet(SnippetViewSet):
+    """Addresses nothing is sent to; deleting one lifts it."""
+
+    model = Suppression
+    icon = "cross"
+    menu_label = "Suppression list"
+    list_display = ["email", "reason", "source", "detail", "created_at"]
+    list_filter = ["reason", "source"]
+    search_fields = ["email"]
+    search_backend_name = None
+
+
 class NewslettersGroup(SnippetViewSetGroup):
-    items = (NewsletterViewSet, SubscriptionViewSet)
+    items = (NewsletterViewSet, IssueViewSet, SubscriptionViewSet, SuppressionViewSet)
     menu_icon = "mail"
     menu_label = "Newsletters"
     menu_order = 310
@@ -90,3 +124,14 @@ class NewslettersGroup(SnippetViewSetGroup):
 
 register_permission_policy(Subscription, SubscriptionPermissionPolicy(Subscription))
 register_snippet(NewslettersGroup)
+
+
+@hooks.register("register_admin_urls")
+def issue_admin_urls():
+    return [
+        path("newsletters/issues/<int:pk>/send/", admin_views.send_page, name="newsletters_issue_send"),
+        path("newsletters/issues/<int:pk>/preview/", admin_views.preview, name="newsletters_issue_preview"),
+        path("newsletters/issues/<int:pk>/progress/", admin_views.progress, name="newsletters_issue_progress"),
+        path("newsletters/issues/<int:pk>/test/", admin_views.send_test, name="newsletters_issue_test"),
+        path("newsletters/issues/<int:pk>/<str:action>/", admin_views.control, name="newsletters_issue_control"),
+    ]
