@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from newsdesk.newsletters import issues, sending, tasks
@@ -42,6 +43,7 @@ def send_page(request, pk):
     return TemplateResponse(request, "newsletters/admin/send.html", context)
 
 
+@xframe_options_sameorigin
 def preview(request, pk):
     """The email as readers will see it; sandboxed, as it is mail markup and not the admin's own."""
     issue = _issue(request, pk)

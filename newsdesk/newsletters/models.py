@@ -1,5 +1,6 @@
 from email.utils import formataddr
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -159,7 +160,8 @@ class Issue(PreviewableMixin, ClusterableModel):
     email_text = models.TextField(blank=True, editable=False)
 
     panels = [
-        FieldPanel("newsletter"),
+        # A newsroom has a handful of newsletters: a list to pick from, not a chooser dialog.
+        FieldPanel("newsletter", widget=forms.Select),
         FieldPanel("subject"),
         FieldPanel("preheader"),
         FieldPanel("intro"),
