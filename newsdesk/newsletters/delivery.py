@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -201,30 +201,33 @@ def _send_chunk(batch, mail, rows):
     try:
         for pk, subscriber_id, email in rows:
             code, answer = transmit(mail.sender, email, mail.for_recipient(subscriber_id, email, now))
-            if 200 <= code < 300:
-                status = Status.SENT
-            elif 400 <= code < 500:
+            if 400 <= code < 500:
                 retry.append((pk, answer))
                 continue
-            else:
-                status = Status.FAILED
-                if code in (550, 551, 553) and NO_SUCH_USER.search(answer):
-                    suppress.append((email, answer))
-            sent_at = timezone.now() if status == Status.SENT else None
-            done.append(Delivery(pk=pk, status=status, smtp_response=answer,
-                                 message_id=mail.message_id(subscriber_id), sent_at=sent_at))  # fmt: skip
+            sent = 200 <= code < 300
+            if not sent and code in (550, 551, 553) and NO_SUCH_USER.search(answer):
+                suppress.append((email, answer))
+            status, sent_at = (Status.SENT, timezone.now()) if sent else (Status.FAILED, None)
+            done.append((status, answer, mail.message_id(subscriber_id), sent_at, pk))
     except ServerUnavailable as error:
         # The message under way when the connection failed may have been taken: it stays in doubt.
         unsent = [row[0] for row in rows[len(done) + len(retry) :]]
         _record(done, retry, suppress, unsent, in_doubt=unsent[:1] if error.args[1] else [])
         raise
     _record(done, retry, suppress, [], [])
-    return sum(1 for delivery in done if delivery.status == Status.SENT)
+    return sum(1 for outcome in done if outcome[0] == Status.SENT)
 
 
 @transaction.atomic
 def _record(done, retry, suppress, unsent, in_doubt):
-    Delivery.objects.bulk_update(done, ["status", "smtp_response", "message_id", "sent_at"])
+    # One statement per message, sent in one go: the ORM's bulk_update builds a CASE per
+    # column and row, and at hundreds of messages a second that was most of the worker's time.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, smtp_response = %s, message_id = %s, sent_at = %s "
+            "WHERE id = %s",
+            done,
+        )
     for pk, answer in retry:
         Delivery.objects.filter(pk=pk).update(status=Status.PENDING, smtp_response=answer)
     Delivery.objects.filter(pk__in=unsent).update(status=Status.PENDING)
