@@ -47,7 +47,8 @@ def send_page(request, pk):
 def preview(request, pk):
     """The email as readers will see it; sandboxed, as it is mail markup and not the admin's own."""
     issue = _issue(request, pk)
-    html = issue.email_html or issues.render_sample(issue)[0]
+    # Once sending, what was sent; before, what would be.
+    html = issues.without_personal_links(issue.email_html) if issue.email_html else issues.render_sample(issue)[0]
     response = HttpResponse(html)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
     return response

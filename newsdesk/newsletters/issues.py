@@ -112,13 +112,15 @@ def render_email(issue):
     return html, render_to_string("newsletters/email/issue.txt", context)
 
 
-def render_sample(issue):
-    """(HTML, text) as a reader would see them, the personal links leading to the newsletters page instead."""
+def without_personal_links(text):
+    """The email for eyes other than a subscriber's: its personal links lead to the newsletters page."""
     index = absolute_url(reverse("newsletters:index"))
-    return tuple(
-        part.replace(UNSUBSCRIBE_PLACEHOLDER, index).replace(PREFERENCES_PLACEHOLDER, index)
-        for part in render_email(issue)
-    )
+    return text.replace(UNSUBSCRIBE_PLACEHOLDER, index).replace(PREFERENCES_PLACEHOLDER, index)
+
+
+def render_sample(issue):
+    """(HTML, text) as a reader would see them, for previews and tests."""
+    return tuple(without_personal_links(part) for part in render_email(issue))
 
 
 def web_context(issue):
