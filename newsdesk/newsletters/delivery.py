@@ -86,8 +86,18 @@ def _answer(code, text):
 def transmit(sender, recipient, message):
     """(code, answer) of the server for one message; raises ServerUnavailable when the connection fails.
 
-    `in_data` on the exception tells whether the message may have been taken.
+    The exception's second argument tells whether the message may have been taken (DATA was under way).
     """
+    try:
+        return _transaction(sender, recipient, message)
+    except ServerUnavailable as error:
+        if error.args[1]:
+            raise
+        # Servers close connections that sat idle between sends: one fresh connection before giving up.
+        return _transaction(sender, recipient, message)
+
+
+def _transaction(sender, recipient, message):
     in_data = False
     try:
         connection = connections.get()
@@ -97,13 +107,15 @@ def transmit(sender, recipient, message):
             code, text = connection.rcpt(recipient)
         if code in (250, 251):
             in_data = True
-            code, text = connection.data(message)
+            try:
+                code, text = connection.data(message)
+            except smtplib.SMTPDataError as refused:  # DATA itself was refused: nothing was taken
+                in_data = False
+                code, text = refused.smtp_code, refused.smtp_error
+                connection.rset()
         else:
             connection.rset()
         return code, _answer(code, text)
-    except smtplib.SMTPDataError as error:
-        connection.rset()
-        return error.smtp_code, _answer(error.smtp_code, error.smtp_error)
     except (OSError, smtplib.SMTPException) as error:
         connections.drop()
         raise ServerUnavailable(str(error) or error.__class__.__name__, in_data) from error

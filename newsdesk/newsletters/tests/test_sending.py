@@ -12,7 +12,7 @@ import dkim
 import pytest
 from django.utils import timezone
 
-from newsdesk.newsletters import sending
+from newsdesk.newsletters import issues, sending
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -274,3 +274,21 @@ def test_dkim_signature_verifies_against_the_public_key(sink, audience, issue, r
         assert header in signed
     tampered = raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: nothing")
     assert not dkim.verify(tampered, dnsfunc=lookup)
+
+
+def test_the_kept_open_connection_is_reopened_when_the_server_closed_it(sink, audience, issue, run_tasks):
+    from newsdesk.newsletters.delivery import connections
+
+    people = audience(confirmed=2)
+    sending.start(issue)
+    run_tasks()
+    kept = connections.backend.connection
+    sink.stop()  # the server goes away and comes back: the kept connection is dead
+    sink.start()
+    second = Issue.objects.create(newsletter=issue.newsletter, subject="Second", intro="<p>Again.</p>")
+    issues.add_stories(second, [story.article for story in issue.stories.all()])
+    sending.start(second)
+    run_tasks()
+    assert connections.backend.connection is not kept
+    assert sorted(recipient for recipient, _ in sink.received[2:]) == sorted(people["confirmed"])
+    assert not DeliveryBatch.objects.filter(issue=second, retries__gt=0).exists()
