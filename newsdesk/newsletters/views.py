@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -116,7 +117,9 @@ def preferences(request, token):
 
 
 # A mail client's one-click POST carries no cookies and no CSRF token; the signed link is the proof.
+# The page names the reader's address: no shared cache may keep it.
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
     """RFC 8058: a POST unsubscribes and answers 200, no redirect; a GET only shows the button."""

@@ -48,6 +48,7 @@ def test_get_only_shows_a_button(client, subscription):
     response = client.get(url)
     assert response.status_code == 200
     assert b'<button class="button" type="submit">Unsubscribe</button>' in response.content
+    assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     subscription.refresh_from_db()
     assert subscription.status == "confirmed"
 
