@@ -279,6 +279,45 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
 # email-validator's DNS check needs the network, so it is off unless asked for.
 NEWSLETTERS_CHECK_DELIVERABILITY = env_flag("NEWSDESK_CHECK_EMAIL_DELIVERABILITY", default=False)
 
+
+# Sending newsletter issues (newsletters/delivery.py). The timings can be made short for tests.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSDESK_NEWSLETTER_BATCH_SIZE", "500"))
+# A worker renews its batch's lease as it goes; a batch whose lease ran out is taken over.
+NEWSLETTER_LEASE_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_LEASE_SECONDS", "120"))
+# Temporary failures are retried after this many seconds, doubling up to 15 minutes...
+NEWSLETTER_RETRY_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_RETRY_SECONDS", "30"))
+# ...until the send has run this long; then what is still undelivered is marked failed.
+NEWSLETTER_GIVE_UP_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_GIVE_UP_SECONDS", str(24 * 3600)))
+# An address for List-Unsubscribe's mailto, for mail clients that only do mailto; a mailbox someone reads.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSDESK_UNSUBSCRIBE_MAILTO", "")
+
+
+def _dkim_private_key():
+    key = os.environ.get("NEWSDESK_DKIM_PRIVATE_KEY", "")
+    path = os.environ.get("NEWSDESK_DKIM_PRIVATE_KEY_FILE", "")
+    return Path(path).read_text() if path and not key else key
+
+
+DKIM_SELECTOR = os.environ.get("NEWSDESK_DKIM_SELECTOR", "")
+DKIM_DOMAIN = os.environ.get("NEWSDESK_DKIM_DOMAIN", "")
+DKIM_PRIVATE_KEY = _dkim_private_key()
+if any((DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)) and not all((DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)):
+    raise ImproperlyConfigured(
+        "DKIM signing needs all of NEWSDESK_DKIM_SELECTOR, NEWSDESK_DKIM_DOMAIN and "
+        "NEWSDESK_DKIM_PRIVATE_KEY (or NEWSDESK_DKIM_PRIVATE_KEY_FILE)."
+    )
+
+# Bounces and complaints from the email service (django-anymail's tracking webhook,
+# /newsletters/esp/mailgun/tracking/): the URL answers only when both are set.
+ANYMAIL = {
+    key: value
+    for key, value in {
+        "WEBHOOK_SECRET": os.environ.get("NEWSDESK_ESP_WEBHOOK_SECRET", ""),
+        "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("NEWSDESK_MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+    }.items()
+    if value
+}
+
 LOGIN_URL = "wagtailadmin_login"
 
 WAGTAIL_SITE_NAME = "newsdesk"

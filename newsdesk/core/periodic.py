@@ -1,4 +1,4 @@
-"""Jobs the task worker runs once a minute.
+"""Jobs the task worker runs once a minute: scheduled publishing and newsletter sends.
 
 However many workers run, each job runs once per minute: a worker runs a job
 only after inserting its (job, minute) row, and the database lets one insert
@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.core.models import PeriodicJobRun
+from newsdesk.newsletters import sending
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,15 @@ def publish_scheduled_pages():
     call_command("publish_scheduled", stdout=io.StringIO())
 
 
+def send_newsletters():
+    """Starts scheduled issues, and takes over batches of sends whose worker died or whose retry is due."""
+    sending.start_scheduled_sends()
+    sending.resume_stalled_batches()
+
+
 JOBS = {
     "publish_scheduled_pages": publish_scheduled_pages,
+    "send_newsletters": send_newsletters,
 }
 
 

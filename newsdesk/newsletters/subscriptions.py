@@ -21,6 +21,7 @@ CONSENT_WORDING = (
 CONFIRM_WORDING = "Yes, send me {names}."
 PREFERENCES_WORDING = "Send me the newsletters ticked on this page."
 LEAVE_WORDING = "Unsubscribe from all"
+ONE_CLICK_WORDING = "Unsubscribe (one-click link of the newsletter's email)"
 
 # However the form is used, one address gets at most this many confirmation emails a day...
 CONFIRMATIONS_PER_ADDRESS = (3, timedelta(days=1))
@@ -162,3 +163,10 @@ def unsubscribe_all(subscriber, consent):
     now = timezone.now()
     for subscription in subscriber.subscriptions.exclude(status=Status.UNSUBSCRIBED):
         _withdraw(subscription, Method.LEAVE_ALL, consent, now)
+
+
+@transaction.atomic
+def unsubscribe(subscription, consent):
+    """The one-click link of a newsletter's emails (RFC 8058): leaves that newsletter only."""
+    if subscription.status != Status.UNSUBSCRIBED:
+        _withdraw(subscription, Method.ONE_CLICK, consent, timezone.now())

@@ -2,8 +2,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from newsdesk.newsletters.emails import confirmation_message
-from newsdesk.newsletters.models import SubscriberImport, Subscription
+from newsdesk.newsletters import delivery
+from newsdesk.newsletters.emails import confirmation_message, test_issue_message
+from newsdesk.newsletters.models import Issue, SubscriberImport, Subscription
 
 
 @task(queue_name="mail")
@@ -19,6 +20,18 @@ def send_confirmation_email(subscriber_id, newsletter_ids):
     if not pending:
         return 0
     return confirmation_message(pending[0].subscriber, [s.newsletter for s in pending]).send()
+
+
+@task(queue_name="mail")
+def send_batch(batch_id):
+    """One batch of an issue's recipients (delivery.py); safe to run twice or late."""
+    return delivery.run_batch(batch_id)
+
+
+@task(queue_name="mail")
+def send_test_issue(issue_id, address):
+    issue = Issue.objects.select_related("newsletter__host").get(pk=issue_id)
+    return test_issue_message(issue, address).send()
 
 
 def start_import(upload, consent_source=""):

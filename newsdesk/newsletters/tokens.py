@@ -1,4 +1,4 @@
-"""The signed links in our emails: confirmation (expires) and preferences (never expires)."""
+"""The signed links in our emails: confirmation (expires), preferences and one-click unsubscribe (never expire)."""
 
 from datetime import timedelta
 
@@ -10,6 +10,7 @@ from newsdesk.core.links import absolute_url
 CONFIRMATION_MAX_AGE = timedelta(days=7)
 _CONFIRM_SALT = "newsdesk.newsletters.confirm"
 _PREFERENCES_SALT = "newsdesk.newsletters.preferences"
+_UNSUBSCRIBE_SALT = "newsdesk.newsletters.unsubscribe"
 
 
 def confirmation_url(subscriber, newsletters):
@@ -30,3 +31,15 @@ def preferences_url(subscriber):
 def read_preferences(token):
     """The subscriber id; raises signing.BadSignature."""
     return signing.loads(token, salt=_PREFERENCES_SALT)
+
+
+def unsubscribe_url(subscriber_id, newsletter_id):
+    """The one-click link of List-Unsubscribe (RFC 8058): it names one subscriber and one newsletter."""
+    token = signing.dumps([subscriber_id, newsletter_id], salt=_UNSUBSCRIBE_SALT)
+    return absolute_url(reverse("newsletters:unsubscribe", args=[token]))
+
+
+def read_unsubscribe(token):
+    """(subscriber id, newsletter id); raises signing.BadSignature."""
+    subscriber_id, newsletter_id = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    return subscriber_id, newsletter_id

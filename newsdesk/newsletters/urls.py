@@ -9,4 +9,8 @@ urlpatterns = [
     path("subscribe/", views.subscribe, name="subscribe"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("esp/mailgun/tracking/", views.mailgun_tracking, name="mailgun_tracking"),
+    path("<slug:slug>/archive/", views.archive, name="archive"),
+    path("<slug:slug>/archive/<int:pk>/", views.archive_issue, name="archive_issue"),
 ]

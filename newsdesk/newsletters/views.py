@@ -1,11 +1,16 @@
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from django.conf import settings
 from django.core import signing
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsdesk.newsletters import subscriptions, tokens
+from newsdesk.core.links import absolute_url
+from newsdesk.newsletters import issues, subscriptions, tokens
 from newsdesk.newsletters.forms import PreferencesForm, SubscribeForm, subscribe_form_context
-from newsdesk.newsletters.models import Newsletter, Subscriber, Subscription
+from newsdesk.newsletters.models import Issue, Newsletter, Subscriber, Subscription
 
 THANKS = (
     "Thank you. Check your inbox: we have sent a confirmation email to {email}. "
@@ -109,3 +114,55 @@ def preferences(request, token):
         {"subscriber": subscriber, "form": form, "done": request.GET.get("done"), "pending": set(pending)},
         status=400 if form.errors else 200,
     )
+
+
+# A mail client's one-click POST carries no cookies and no CSRF token; the signed link is the proof.
+# The page names the reader's address: no shared cache may keep it.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """RFC 8058: a POST unsubscribes and answers 200, no redirect; a GET only shows the button."""
+    try:
+        subscriber_id, newsletter_id = tokens.read_unsubscribe(token)
+        subscription = Subscription.objects.select_related("subscriber", "newsletter").get(
+            subscriber_id=subscriber_id, newsletter_id=newsletter_id
+        )
+    except (signing.BadSignature, ValueError, TypeError, Subscription.DoesNotExist):
+        return _link_problem(request)
+    done = request.method == "POST"
+    if done:
+        consent = subscriptions.Consent.from_request(request, subscriptions.ONE_CLICK_WORDING)
+        subscriptions.unsubscribe(subscription, consent)
+    context = {
+        "subscription": subscription,
+        "done": done,
+        "preferences_url": tokens.preferences_url(subscription.subscriber),
+    }
+    return render(request, "newsletters/unsubscribe.html", context)
+
+
+def archive(request, slug):
+    newsletter = get_object_or_404(Newsletter.objects.select_related("host"), slug=slug)
+    sent = newsletter.issues.filter(status=Issue.Status.SENT).order_by("-started_at")
+    return render(request, "newsletters/archive/index.html", {"newsletter": newsletter, "issues": sent})
+
+
+def archive_issue(request, slug, pk):
+    issue = get_object_or_404(
+        Issue.objects.select_related("newsletter__host"), newsletter__slug=slug, pk=pk, status=Issue.Status.SENT
+    )
+    context = issues.web_context(issue)
+    context["canonical_url"] = absolute_url(issue.get_web_path())
+    return render(request, "newsletters/archive/issue.html", context)
+
+
+_mailgun_tracking = MailgunTrackingWebhookView.as_view()
+
+
+@csrf_exempt
+def mailgun_tracking(request):
+    """Mailgun's bounces and complaints; answers only once its signing key and our shared secret are set."""
+    if not (settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY") and settings.ANYMAIL.get("WEBHOOK_SECRET")):
+        raise Http404
+    return _mailgun_tracking(request)

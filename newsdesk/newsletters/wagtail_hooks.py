@@ -4,15 +4,16 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from newsdesk.newsletters import admin_views
+from newsdesk.newsletters import issue_views, subscriber_list_views
 from newsdesk.newsletters.exports import csv_safe
-from newsdesk.newsletters.models import Newsletter, Subscription
+from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
 
 Status = Subscription.Status
 
@@ -84,7 +85,7 @@ class SubscriptionViewSet(SnippetViewSet):
 
 class ImportMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm(admin_views.IMPORT_PERMISSION)
+        return request.user.has_perm(subscriber_list_views.IMPORT_PERMISSION)
 
 
 class SubscriberImportViewSet(ViewSet):
@@ -98,14 +99,44 @@ class SubscriberImportViewSet(ViewSet):
 
     def get_urlpatterns(self):
         return [
-            path("", admin_views.upload, name="upload"),
-            path("<int:pk>/", admin_views.detail, name="detail"),
-            path("<int:pk>/progress/", admin_views.progress, name="progress"),
+            path("", subscriber_list_views.upload, name="upload"),
+            path("<int:pk>/", subscriber_list_views.detail, name="detail"),
+            path("<int:pk>/progress/", subscriber_list_views.progress, name="progress"),
         ]
 
 
+class IssueIndexView(IndexView):
+    def get_list_buttons(self, instance):
+        label = "Send" if instance.is_editable else "Progress"
+        url = reverse("newsletters_issue_send", args=[instance.pk])
+        return [ListingButton(label, url, icon_name="mail", priority=5), *super().get_list_buttons(instance)]
+
+
+class IssueViewSet(SnippetViewSet):
+    model = Issue
+    icon = "mail"
+    menu_label = "Issues"
+    index_view_class = IssueIndexView
+    list_display = ["subject", "newsletter", "status", "scheduled_at", "started_at", "finished_at"]
+    list_filter = ["newsletter", "status"]
+    search_fields = ["subject"]
+    search_backend_name = None
+
+
+class SuppressionViewSet(SnippetViewSet):
+    """Addresses nothing is sent to; deleting one lifts it."""
+
+    model = Suppression
+    icon = "cross"
+    menu_label = "Suppression list"
+    list_display = ["email", "reason", "source", "detail", "created_at"]
+    list_filter = ["reason", "source"]
+    search_fields = ["email"]
+    search_backend_name = None
+
+
 class NewslettersGroup(SnippetViewSetGroup):
-    items = (NewsletterViewSet, SubscriptionViewSet, SubscriberImportViewSet)
+    items = (NewsletterViewSet, IssueViewSet, SubscriptionViewSet, SuppressionViewSet, SubscriberImportViewSet)
     menu_icon = "mail"
     menu_label = "Newsletters"
     menu_order = 310
@@ -117,11 +148,22 @@ register_snippet(NewslettersGroup)
 
 @hooks.register("register_admin_urls")
 def ghost_export_url():
-    return [path("newsletters/<int:newsletter_id>/ghost-members.csv", admin_views.ghost_export, name="newsletters_ghost_export")]
+    return [path("newsletters/<int:newsletter_id>/ghost-members.csv", subscriber_list_views.ghost_export, name="newsletters_ghost_export")]
 
 
 @hooks.register("register_snippet_listing_buttons")
 def ghost_export_button(snippet, user, next_url=None):
-    if isinstance(snippet, Newsletter) and admin_views.can_export(user):
+    if isinstance(snippet, Newsletter) and subscriber_list_views.can_export(user):
         yield Button("Export for Ghost (CSV)", reverse("newsletters_ghost_export", args=[snippet.pk]),
                      icon_name="download", priority=90)  # fmt: skip
+
+
+@hooks.register("register_admin_urls")
+def issue_admin_urls():
+    return [
+        path("newsletters/issues/<int:pk>/send/", issue_views.send_page, name="newsletters_issue_send"),
+        path("newsletters/issues/<int:pk>/preview/", issue_views.preview, name="newsletters_issue_preview"),
+        path("newsletters/issues/<int:pk>/progress/", issue_views.progress, name="newsletters_issue_progress"),
+        path("newsletters/issues/<int:pk>/test/", issue_views.send_test, name="newsletters_issue_test"),
+        path("newsletters/issues/<int:pk>/<str:action>/", issue_views.control, name="newsletters_issue_control"),
+    ]

@@ -13,7 +13,7 @@ def test_a_scheduled_article_goes_live_on_the_workers_next_pass(client, publish_
     go_live_at = datetime.now(timezone.utc) + timedelta(hours=1)
     article = publish_article("Polls close at eight", go_live_at=go_live_at)
     assert not ArticlePage.objects.get(pk=article.pk).live
-    assert periodic.run_due_jobs(now=datetime.now(timezone.utc)) == ["publish_scheduled_pages"]
+    assert periodic.run_due_jobs(now=datetime.now(timezone.utc)) == ["publish_scheduled_pages", "send_newsletters"]
     assert not ArticlePage.objects.get(pk=article.pk).live
 
     # The go-live time passes.

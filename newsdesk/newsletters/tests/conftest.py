@@ -60,3 +60,64 @@ def subscribe(client, django_capture_on_commit_callbacks):
             )
 
     return post
+
+
+@pytest.fixture
+def sink(settings):
+    """A real SMTP server on a free loopback port, which newsletter sends go to."""
+    from newsdesk.newsletters.tests.smtp import Sink
+
+    server = Sink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def audience(newsletters):
+    """Subscribers of the Briefing: confirmed ones, and some who must get nothing."""
+    from newsdesk.newsletters.models import Subscriber, Subscription, Suppression
+
+    def make(confirmed=5):
+        Status = Subscription.Status
+        people = {
+            "confirmed": [f"reader{n}@example.org" for n in range(confirmed)],
+            "pending": ["pending@example.org"],
+            "unsubscribed": ["left@example.org"],
+            "suppressed": ["Bounced@Example.org"],
+        }
+        status = {"confirmed": Status.CONFIRMED, "pending": Status.PENDING, "unsubscribed": Status.UNSUBSCRIBED,
+                  "suppressed": Status.CONFIRMED}  # fmt: skip
+        for kind, addresses in people.items():
+            for address in addresses:
+                subscriber = Subscriber.objects.create(email=address)
+                Subscription.objects.create(subscriber=subscriber, newsletter=newsletters["briefing"], status=status[kind])
+        # Subscribed to another newsletter only.
+        other = Subscriber.objects.create(email="explainer-only@example.org")
+        Subscription.objects.create(subscriber=other, newsletter=newsletters["explainer"], status=Status.CONFIRMED)
+        Suppression.suppress("bounced@example.org", Suppression.Reason.BOUNCED, "test")
+        return people
+
+    return make
+
+
+@pytest.fixture
+def issue(newsletters, publish_article, newsroom):
+    from newsdesk.newsletters.models import Issue, IssueStory
+
+    article = publish_article("Bridge reopens after repairs", lead_image=newsroom["image"])
+    second = publish_article("Council passes the budget")
+    issue = Issue.objects.create(
+        newsletter=newsletters["briefing"],
+        subject="Bridge reopens — and the budget",
+        preheader="Two stories for your morning",
+        intro='<p>Good morning. <a href="https://example.org/more">More</a> below.</p>',
+    )
+    IssueStory.objects.create(issue=issue, article=article, sort_order=0)
+    IssueStory.objects.create(issue=issue, article=second, sort_order=1)
+    return issue
+

@@ -25,7 +25,7 @@ def run_periodic_jobs_forever():
 
 
 class Command(BaseCommand):
-    help = "Runs the background task worker and the once-a-minute jobs (scheduled publishing)."
+    help = "Runs the background task worker and the once-a-minute jobs (scheduled publishing and newsletter sends)."
 
     def handle(self, *args, **options):
         threading.Thread(target=run_periodic_jobs_forever, name="periodic", daemon=True).start()

@@ -1,0 +1,24 @@
+"""Bounces and complaints reported by the email service, through django-anymail's tracking webhooks.
+
+Anymail checks each webhook's signature and turns every service's events into
+the same normalised event; this turns the ones that mean "stop mailing this
+address" into a suppression.
+"""
+
+from anymail.signals import EventType
+
+from newsdesk.newsletters.models import Suppression
+
+REASONS = {
+    EventType.BOUNCED: Suppression.Reason.BOUNCED,
+    EventType.COMPLAINED: Suppression.Reason.COMPLAINED,
+    EventType.REJECTED: Suppression.Reason.REJECTED,
+    EventType.UNSUBSCRIBED: Suppression.Reason.UNSUBSCRIBED,
+}
+
+
+def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
+    reason = REASONS.get(event.event_type)
+    if reason and event.recipient:
+        detail = event.description or event.mta_response or ""
+        Suppression.suppress(event.recipient, reason, esp_name.lower(), detail)

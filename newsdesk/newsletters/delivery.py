@@ -1,0 +1,286 @@
+"""Sending one batch of an issue: the part of a send that runs in the task worker.
+
+Each delivery moves pending → sending → sent or failed, and the move to
+"sending" is committed before the SMTP transaction starts. So a worker that
+dies leaves, at most, its last chunk of messages in "sending": those are in
+doubt (the server may or may not have taken them) and are sent again under
+the same Message-ID. Everything else is sent exactly once.
+
+A batch is held under a lease that its worker renews after every chunk; a
+batch whose lease ran out belongs to a dead worker and may be taken over
+(`sending.resume_stalled_batches`).
+"""
+
+import logging
+import re
+import smtplib
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from newsdesk.newsletters import sending
+from newsdesk.newsletters.messages import IssueMail
+from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
+
+logger = logging.getLogger(__name__)
+
+# Messages marked "sending" together: the most a crash can leave in doubt, and one commit each.
+CHUNK = 50
+MAX_RETRY_DELAY = 900
+# Permanent answers that mean the address itself does not exist.
+NO_SUCH_USER = re.compile(r"\b5\.1\.(1|10)\b|no such user|user unknown|unknown user|does not exist", re.IGNORECASE)
+
+Status = Delivery.Status
+
+
+class ServerUnavailable(Exception):
+    """The mail server cannot be reached or dropped the connection: try the batch again later."""
+
+
+class _Connections(threading.local):
+    """One SMTP connection per worker thread, kept open from message to message and batch to batch."""
+
+    backend = None
+    address = None
+
+    def get(self):
+        address = (settings.EMAIL_HOST, settings.EMAIL_PORT)
+        if self.backend is None or self.backend.connection is None or self.address != address:
+            self.drop()
+            backend = get_connection(fail_silently=False)
+            backend.open()
+            self.backend, self.address = backend, address
+        return self.backend.connection
+
+    def drop(self):
+        if self.backend is not None:
+            try:
+                self.backend.close()
+            except Exception:  # a connection that is already gone has nothing to close
+                pass
+        self.backend = None
+
+
+connections = _Connections()
+_mails = {}
+
+
+def issue_mail(issue):
+    """The prepared email of an issue, made once per worker process."""
+    key = (issue.pk, issue.started_at)
+    if key not in _mails:
+        _mails.clear()
+        _mails[key] = IssueMail(issue)
+    return _mails[key]
+
+
+def _answer(code, text):
+    return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:500]
+
+
+def transmit(sender, recipient, message):
+    """(code, answer) of the server for one message; raises ServerUnavailable when the connection fails.
+
+    The exception's second argument tells whether the message may have been taken (DATA was under way).
+    """
+    try:
+        return _transaction(sender, recipient, message)
+    except ServerUnavailable as error:
+        if error.args[1]:
+            raise
+        # Servers close connections that sat idle between sends: one fresh connection before giving up.
+        return _transaction(sender, recipient, message)
+
+
+def _transaction(sender, recipient, message):
+    in_data = False
+    try:
+        connection = connections.get()
+        connection.ehlo_or_helo_if_needed()
+        code, text = connection.mail(sender)
+        if code == 250:
+            code, text = connection.rcpt(recipient)
+        if code in (250, 251):
+            in_data = True
+            try:
+                code, text = connection.data(message)
+            except smtplib.SMTPDataError as refused:  # DATA itself was refused: nothing was taken
+                in_data = False
+                code, text = refused.smtp_code, refused.smtp_error
+                connection.rset()
+        else:
+            connection.rset()
+        return code, _answer(code, text)
+    except (OSError, smtplib.SMTPException) as error:
+        connections.drop()
+        raise ServerUnavailable(str(error) or error.__class__.__name__, in_data) from error
+
+
+def claim(batch_id, now=None):
+    """Takes the batch if it is free (or its worker is presumed dead); None if another worker has it."""
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+    free = Q(status=DeliveryBatch.Status.QUEUED) & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+    abandoned = Q(status=DeliveryBatch.Status.RUNNING, leased_until__lt=now)
+    with transaction.atomic():
+        taken = DeliveryBatch.objects.filter(free | abandoned, pk=batch_id, issue__status=Issue.Status.SENDING).update(
+            status=DeliveryBatch.Status.RUNNING, leased_until=lease
+        )
+        if not taken:
+            return None
+        batch = DeliveryBatch.objects.select_related("issue__newsletter").get(pk=batch_id)
+        # Left in "sending" by a worker that died during their SMTP transactions.
+        _deliveries(batch).filter(status=Status.SENDING).update(in_doubt=True)
+    return batch
+
+
+def _deliveries(batch):
+    return Delivery.objects.filter(
+        issue_id=batch.issue_id, pk__gte=batch.first_delivery, pk__lte=batch.last_delivery
+    )
+
+
+def run_batch(batch_id):
+    """Sends what is left of a batch; returns the number of messages the server took."""
+    batch = claim(batch_id)
+    if batch is None:
+        return 0
+    issue = batch.issue
+    mail = issue_mail(issue)
+    todo = list(
+        _deliveries(batch)
+        .filter(status__in=[Status.PENDING, Status.SENDING])
+        .order_by("pk")
+        .values_list("pk", "subscriber_id", "email")
+    )
+    sent = 0
+    try:
+        for start in range(0, len(todo), CHUNK):
+            chunk = _eligible(batch, todo[start : start + CHUNK])
+            if chunk is None:
+                return sent
+            sent += _send_chunk(batch, mail, chunk)
+    except ServerUnavailable as error:
+        logger.warning("Mail server unavailable during %s: %s", batch, error.args[0])
+        _retry_later(batch, f"server unavailable: {error.args[0]}")
+        return sent
+    _finish(batch)
+    return sent
+
+
+def _eligible(batch, rows):
+    """The rows still to send now; None when the issue was paused or cancelled.
+
+    Read right before sending, so an unsubscribe or a bounce counts for every
+    message not yet sent.
+    """
+    status = Issue.objects.filter(pk=batch.issue_id).values_list("status", flat=True).first()
+    if status != Issue.Status.SENDING:
+        _stop(batch, status)
+        return None
+    ids = [subscriber_id for _, subscriber_id, _ in rows]
+    confirmed = set(
+        Subscription.objects.filter(
+            newsletter_id=batch.issue.newsletter_id, subscriber_id__in=ids, status=Subscription.Status.CONFIRMED
+        ).values_list("subscriber_id", flat=True)
+    )
+    suppressed = set(
+        Suppression.objects.filter(email__in=[email.lower() for _, _, email in rows]).values_list("email", flat=True)
+    )
+    keep = [row for row in rows if row[1] in confirmed and row[2].lower() not in suppressed]
+    dropped = [row[0] for row in rows if row not in keep]
+    now = timezone.now()
+    with transaction.atomic():
+        if dropped:
+            Delivery.objects.filter(pk__in=dropped).update(status=Status.SKIPPED)
+        Delivery.objects.filter(pk__in=[row[0] for row in keep]).update(
+            status=Status.SENDING, attempts=F("attempts") + 1
+        )
+        DeliveryBatch.objects.filter(pk=batch.pk).update(
+            leased_until=now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+        )
+    return keep
+
+
+def _send_chunk(batch, mail, rows):
+    done, retry, suppress = [], [], []
+    now = timezone.now()
+    try:
+        for pk, subscriber_id, email in rows:
+            code, answer = transmit(mail.sender, email, mail.for_recipient(subscriber_id, email, now))
+            if 400 <= code < 500:
+                retry.append((pk, answer))
+                continue
+            sent = 200 <= code < 300
+            if not sent and code in (550, 551, 553) and NO_SUCH_USER.search(answer):
+                suppress.append((email, answer))
+            status, sent_at = (Status.SENT, timezone.now()) if sent else (Status.FAILED, None)
+            done.append((status, answer, mail.message_id(subscriber_id), sent_at, pk))
+    except ServerUnavailable as error:
+        # The message under way when the connection failed may have been taken: it stays in doubt.
+        unsent = [row[0] for row in rows[len(done) + len(retry) :]]
+        _record(done, retry, suppress, unsent, in_doubt=unsent[:1] if error.args[1] else [])
+        raise
+    _record(done, retry, suppress, [], [])
+    return sum(1 for outcome in done if outcome[0] == Status.SENT)
+
+
+@transaction.atomic
+def _record(done, retry, suppress, unsent, in_doubt):
+    # One statement per message, sent in one go: the ORM's bulk_update builds a CASE per
+    # column and row, and at hundreds of messages a second that was most of the worker's time.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Delivery._meta.db_table} SET status = %s, smtp_response = %s, message_id = %s, sent_at = %s "
+            "WHERE id = %s",
+            done,
+        )
+    for pk, answer in retry:
+        Delivery.objects.filter(pk=pk).update(status=Status.PENDING, smtp_response=answer)
+    Delivery.objects.filter(pk__in=unsent).update(status=Status.PENDING)
+    Delivery.objects.filter(pk__in=in_doubt).update(in_doubt=True)
+    for email, answer in suppress:
+        Suppression.suppress(email, Suppression.Reason.REJECTED, "smtp", answer)
+
+
+def _retry_later(batch, reason):
+    issue = batch.issue
+    gave_up = issue.started_at + timedelta(seconds=settings.NEWSLETTER_GIVE_UP_SECONDS) < timezone.now()
+    if gave_up:
+        _deliveries(batch).filter(status__in=[Status.PENDING, Status.SENDING]).update(
+            status=Status.FAILED, smtp_response=f"gave up: {reason}"[:500]
+        )
+        _finish(batch)
+        return
+    delay = min(settings.NEWSLETTER_RETRY_SECONDS * 2**batch.retries, MAX_RETRY_DELAY)
+    retry_at = timezone.now() + timedelta(seconds=delay)
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        status=DeliveryBatch.Status.QUEUED, leased_until=None, retry_at=retry_at, retries=F("retries") + 1
+    )
+    sending.enqueue_batch(batch.pk, retry_at)
+
+
+def _finish(batch):
+    """The batch is done; if some messages got a temporary answer, it runs again later."""
+    if _deliveries(batch).filter(status=Status.PENDING).exists():
+        _retry_later(batch, "temporary failures")
+        return
+    DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.DONE, leased_until=None)
+    sending.finish_if_complete(batch.issue)
+    sending.resume_stalled_batches(batch.issue)
+
+
+def _stop(batch, issue_status):
+    if issue_status == Issue.Status.CANCELLED:
+        DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.DONE, leased_until=None)
+        _deliveries(batch).filter(status=Status.PENDING).update(status=Status.CANCELLED)
+        return
+    DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.QUEUED, leased_until=None)
+    # Resumed between our look at the status and the release: nobody else will queue this batch.
+    if Issue.objects.filter(pk=batch.issue_id, status=Issue.Status.SENDING).exists():
+        sending.enqueue_batch(batch.pk)

@@ -1,0 +1,128 @@
+"""Composing an issue: which stories it carries, and the email and web versions everyone gets.
+
+The email is rendered once per issue. Links that name the reader
+(unsubscribe, preferences) are placeholders here; messages.py puts each
+recipient's own into a copy, so a send to 100,000 renders no template.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import css_inline
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+from wagtail.rich_text import expand_db_html
+
+from newsdesk.articles.models import published_articles
+from newsdesk.core.links import absolute_url
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.core.sanitise import sanitise_rich_text
+from newsdesk.newsletters.models import Issue, IssueStory
+
+UNSUBSCRIBE_PLACEHOLDER = "NEWSDESK-UNSUBSCRIBE-URL"
+PREFERENCES_PLACEHOLDER = "NEWSDESK-PREFERENCES-URL"
+AUTO_STORIES = 10
+DEFAULT_SINCE = timedelta(hours=24)
+IMAGE_SPEC = "fill-1200x675|format-jpeg"
+
+
+def previous_issue(newsletter, before=None):
+    issues = Issue.objects.filter(newsletter=newsletter, started_at__isnull=False)
+    if before is not None and before.pk:
+        issues = issues.exclude(pk=before.pk)
+    return issues.order_by("-started_at").first()
+
+
+def latest_articles(newsletter, since=None, exclude_issue=None):
+    """The newest published stories since the newsletter's previous issue (or the last day)."""
+    if since is None:
+        previous = previous_issue(newsletter, before=exclude_issue)
+        since = previous.started_at if previous else timezone.now() - DEFAULT_SINCE
+    return list(published_articles().filter(first_published_at__gt=since)[:AUTO_STORIES])
+
+
+def stories_of(issue):
+    """The stories an editor picked, in their order; or, when none were picked, the latest."""
+    picked = [story.article for story in issue.stories.all()]
+    return picked or latest_articles(issue.newsletter, exclude_issue=issue)
+
+
+@transaction.atomic
+def build_issue(newsletter, subject=None, since_hours=None):
+    """An issue of the latest stories, as `newsdesk send_newsletter` makes it; stores nothing if there are none."""
+    since = timezone.now() - timedelta(hours=since_hours) if since_hours is not None else None
+    articles = latest_articles(newsletter, since)
+    if not articles:
+        raise ValidationError(f"No stories have been published for {newsletter.name} since its previous issue.")
+    subject = subject or f"{newsletter.name}: {articles[0].title}"
+    issue = Issue(newsletter=newsletter, subject=subject)
+    issue.full_clean()
+    issue.save()
+    add_stories(issue, articles)
+    return issue
+
+
+def add_stories(issue, articles):
+    IssueStory.objects.bulk_create(
+        IssueStory(issue=issue, article=article, sort_order=order) for order, article in enumerate(articles)
+    )
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    standfirst: str
+    url: str
+    image_url: str
+    image_alt: str
+
+
+def _story(article):
+    image_url = image_alt = ""
+    if article.lead_image:
+        image_url = absolute_url(article.lead_image.get_rendition(IMAGE_SPEC).url)
+        image_alt = article.lead_image.alt_text
+    return Story(article.title, article.standfirst, absolute_url(article.url), image_url, image_alt)
+
+
+def _context(issue, personal):
+    site = Site.objects.filter(is_default_site=True).first()
+    intro = sanitise_rich_text(expand_db_html(issue.intro)) if issue.intro else ""
+    return {
+        "issue": issue,
+        "newsletter": issue.newsletter,
+        "newsroom": NewsroomSettings.for_site(site) if site else None,
+        "intro": intro,
+        "stories": [_story(article) for article in stories_of(issue)],
+        "web_url": absolute_url(issue.get_web_path()) if issue.pk else "",
+        "personal": personal,
+        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "preferences_url": PREFERENCES_PLACEHOLDER,
+    }
+
+
+def render_email(issue):
+    """(HTML with inlined CSS, plain text), with placeholders for each recipient's links."""
+    context = _context(issue, personal=True)
+    html = css_inline.inline(render_to_string("newsletters/email/issue.html", context))
+    return html, render_to_string("newsletters/email/issue.txt", context)
+
+
+def without_personal_links(text):
+    """The email for eyes other than a subscriber's: its personal links lead to the newsletters page."""
+    index = absolute_url(reverse("newsletters:index"))
+    return text.replace(UNSUBSCRIBE_PLACEHOLDER, index).replace(PREFERENCES_PLACEHOLDER, index)
+
+
+def render_sample(issue):
+    """(HTML, text) as a reader would see them, for previews and tests."""
+    return tuple(without_personal_links(part) for part in render_email(issue))
+
+
+def web_context(issue):
+    """The public archive page of a sent issue: no personal links."""
+    return _context(issue, personal=False)
