@@ -17,10 +17,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    # The embedded cache is a folder shared by every process, other test runs included.
-    # Each test gets its own: Wagtail caches renditions by image id, ids repeat from
-    # test to test, and counters such as rate limits must start from zero.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
+    # The cache is shared by every process, other test runs included. Each test
+    # starts from an empty one: Wagtail caches renditions by image id, ids repeat
+    # from test to test, and counters such as rate limits must start from zero.
+    # The embedded cache gets its own folder; Redis (the production run's own
+    # database number, see the Makefile) is emptied, task queues included.
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+    else:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
@@ -103,13 +110,39 @@ def editor_client(client):
 @pytest.fixture
 def run_tasks():
     """Runs every queued background task, as `newsdesk worker` would; or only those of the queues named."""
-    from django.core.management import call_command
+    from newsdesk.core.queues import work
 
     def run(*queues):
-        queue_name = ",".join(queues) or "*"
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name=queue_name, verbosity=0)
+        work(queues, burst=True, verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def queued_tasks():
+    """The background tasks waiting to run, on either queue: a list of (task path, args, run_after)."""
+    from django.conf import settings
+
+    from newsdesk.core.queues import uses_rq
+
+    def waiting():
+        if not uses_rq():
+            from django_tasks_db.models import DBTaskResult
+
+            return [
+                (result.task_path, result.args_kwargs["args"], result.run_after)
+                for result in DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+            ]
+        import django_rq
+        from rq.registry import ScheduledJobRegistry
+
+        jobs = []
+        for name in settings.TASK_QUEUES:
+            queue = django_rq.get_queue(name, job_class="django_tasks_rq.Job")
+            jobs += queue.jobs + [queue.fetch_job(id) for id in ScheduledJobRegistry(queue=queue).get_job_ids()]
+        return [(job.func_name, list(job.args), job.task_result.run_after) for job in jobs]
+
+    return waiting
 
 
 @pytest.fixture

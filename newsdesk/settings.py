@@ -3,9 +3,10 @@
 Two profiles, chosen by the environment and never by editing code:
 
 - embedded (the default): SQLite, media and everything else under
-  NEWSDESK_DATA_DIR, the database task queue;
-- production: chosen by DATABASE_URL; it refuses to start without a real
-  SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
+  NEWSDESK_DATA_DIR, a file cache and the database task queue;
+- production: chosen by DATABASE_URL (PostgreSQL, pooled connections), with
+  REDIS_URL for the shared cache and the task queue (RQ); it refuses to start
+  without a real SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
 
 The variables are listed in README.md and ../shared/CONTRACT.md.
 """
@@ -38,6 +39,7 @@ def env_list(name, default=()):
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
 PROFILE = "production" if DATABASE_URL else "embedded"
 
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", "var")).resolve()
@@ -122,6 +124,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    *(["django_rq", "django_tasks_rq"] if REDIS_URL else []),
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -163,8 +166,22 @@ TEMPLATES = [
 ]
 
 if PROFILE == "production":
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    # CONN_HEALTH_CHECKS makes the pool check each connection as it is borrowed.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+    DATABASES["default"]["OPTIONS"] = {
+        # A pool per process (psycopg_pool), sized for gunicorn's threads: a request
+        # borrows a connection and gives it back at its end, so a thread never holds
+        # one while idle, and connections are reused instead of opened per request.
+        # Broken connections (PostgreSQL restarted) are checked and replaced on
+        # borrowing, and a request waits at most `timeout` seconds for one, then
+        # gets the 503 page instead of hanging while the database is away.
+        "pool": {
+            "min_size": 1,
+            "max_size": int(os.environ.get("WEB_THREADS", "4")) + 2,
+            "timeout": float(os.environ.get("NEWSDESK_DB_POOL_TIMEOUT", "5")),
+        },
+        "connect_timeout": 5,
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 else:
     DATABASES = {
@@ -207,22 +224,42 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Shared by every web and worker process (rate limits, rendition lookups).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "cache",
+# Shared by every web and worker process (pages, rate limits, rendition lookups).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsdesk",
+            "OPTIONS": {
+                # A cache that is down makes the site slower, not broken: errors are
+                # logged and read as misses, and short timeouts keep a missing Redis
+                # from holding requests.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
-}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
+    }
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        # "mail": readers' confirmation emails, which must not wait behind long jobs;
-        # "narration": minutes of speech synthesis, which a newsroom may give workers of its own.
-        "QUEUES": ["default", "mail", "narration"],
-    }
-}
+# "mail": readers' confirmation emails, which must not wait behind long jobs;
+# "narration": minutes of speech synthesis, which a newsroom may give workers of its own.
+# Listed in the order an RQ worker takes them: mail first, then the rest.
+TASK_QUEUES = ["mail", "default", "narration"]
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {queue: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for queue in TASK_QUEUES}
+    RQ_SHOW_ADMIN_LINK = False
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 
 def _narration_voices():
