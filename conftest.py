@@ -29,6 +29,9 @@ def _isolated_files(settings, tmp_path):
     else:
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests that change content behind Wagtail's back expect the next request to
+    # see it; the page cache's own tests turn it on (core/tests/test_pagecache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
@@ -140,7 +143,7 @@ def queued_tasks():
         for name in settings.TASK_QUEUES:
             queue = django_rq.get_queue(name, job_class="django_tasks_rq.Job")
             jobs += queue.jobs + [queue.fetch_job(id) for id in ScheduledJobRegistry(queue=queue).get_job_ids()]
-        return [(job.func_name, list(job.args), job.task_result.run_after) for job in jobs]
+        return [(job.func_name, list(job.args), job.task_result.task.run_after) for job in jobs]
 
     return waiting
 

@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "newsdesk.narration",
     "newsdesk.demo",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",
@@ -136,6 +137,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and Last-Modified answered with 304, for cached and live pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and authentication: a cached page is served without either.
+    "newsdesk.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -247,6 +252,21 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": DATA_DIR / "cache",
+        }
+    }
+
+# How long the page cache (core/pagecache.py) keeps a page for anonymous readers:
+# changes to articles reach it at once; this bounds how old the news feed block
+# beside a cached page can be for readers without JavaScript. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "60"))
+
+# A CDN or caching proxy in front: Wagtail's frontend-cache invalidation purges the
+# URLs of what changed, e.g. NEWSDESK_PURGE_URL=http://127.0.0.1:6081 for Varnish.
+if os.environ.get("NEWSDESK_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["NEWSDESK_PURGE_URL"],
         }
     }
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -16,9 +15,9 @@ urlpatterns = [
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.narration.urls")),
     path("", include("newsdesk.search.urls")),
+
+    # Media from the local disk, in both profiles: so that `make run` works alone.
+    # Behind the shipped nginx configuration nginx answers /media/ itself.
+    re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
+    path("", include(wagtail_urls)),
 ]
-
-if settings.PROFILE == "embedded":
-    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media, name="media"))
-
-urlpatterns.append(path("", include(wagtail_urls)))

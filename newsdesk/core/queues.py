@@ -24,10 +24,10 @@ class Worker(SimpleWorker):
     replaced instead of failing every later job.
     """
 
-    def perform_job(self, job, queue):
+    def execute_job(self, job, queue):
         release_connections()
         try:
-            return super().perform_job(job, queue)
+            return super().execute_job(job, queue)
         finally:
             release_connections()
 
