@@ -185,7 +185,9 @@ def base_site(db, migrated_data):
     Transactional tests (those against a live server, among others) flush the
     database after each test, which would leave the next one without a home page.
     """
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Page
 
@@ -193,6 +195,10 @@ def base_site(db, migrated_data):
         # The flush re-created content types and permissions; clear them before restoring.
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(migrated_data)
+        # The rows came back with their ids; PostgreSQL's sequences must count on from them.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(statement)
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from newsdesk.core.views import serve_media
 
+handler500 = "newsdesk.core.views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
