@@ -15,6 +15,25 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return "embedded profile: tests marked `production` run in the production run of `make test`"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of several processes sharing PostgreSQL and Redis belong to the production run only."""
+    from django.conf import settings
+
+    if settings.REDIS_URL and settings.PROFILE == "production":
+        return
+    production = [item for item in items if item.get_closest_marker("production")]
+    if production:
+        config.hook.pytest_deselected(items=production)
+        items[:] = [item for item in items if not item.get_closest_marker("production")]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     # The cache is shared by every process, other test runs included. Each test

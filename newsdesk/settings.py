@@ -230,23 +230,20 @@ STORAGES = {
 }
 
 # Shared by every web and worker process (pages, rate limits, rendition lookups).
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsdesk",
-            "OPTIONS": {
-                # A cache that is down makes the site slower, not broken: errors are
-                # logged and read as misses, and short timeouts keep a missing Redis
-                # from holding requests.
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
+def redis_cache(url):
+    """The shared cache on Redis. Down, it makes the site slower, not broken: errors are
+    logged and read as misses, and short timeouts keep a missing Redis from holding requests."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "newsdesk",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {
         "default": {
