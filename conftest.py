@@ -216,7 +216,8 @@ def base_site(db, migrated_data):
         connection.creation.deserialize_db_from_string(migrated_data)
         # The rows came back with their ids; PostgreSQL's sequences must count on from them.
         with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            models = [model for model in apps.get_models() if model._meta.managed]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
 
 

@@ -2,6 +2,8 @@
 
 import http.cookiejar
 import re
+import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
@@ -25,6 +27,7 @@ pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
 def cluster(live_site, tmp_path):
     """`newsdesk web` twice and `newsdesk worker` twice, sharing this run's test database and Redis."""
     env = production_env(tmp_path, database_url_of(connection), settings.REDIS_URL)
+    subprocess.run([sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     ports = [free_port(), free_port()]
     processes = [newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}") for port in ports]
     processes += [newsdesk_process("worker", env), newsdesk_process("worker", env)]
