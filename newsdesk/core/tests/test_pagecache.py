@@ -185,3 +185,40 @@ def test_a_page_rendered_while_its_story_changed_is_not_kept(client, stories, mo
     monkeypatch.setattr(pagecache.PageCacheMiddleware, "current_generations", renewed_meanwhile)
     assert state(client, first.url) == "miss"
     assert state(client, first.url) == "miss"
+
+
+@pytest.fixture
+def purge_server():
+    """A stand-in for Varnish or a CDN's purge endpoint: a real HTTP server that records what it is asked to purge."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    purged = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_PURGE(self):
+            purged.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", purged
+    server.shutdown()
+
+
+def test_a_cdn_in_front_is_purged_of_what_changed(settings, newsroom, stories, commit, run_tasks, purge_server):
+    location, purged = purge_server
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": location}
+    }
+    first, second = stories
+    republish(first, commit, title="Bridge reopens to trams")
+    run_tasks()
+    for path in [first.url, "/", newsroom["section"].url, second.url, "/tags/bridges/", "/authors/ira-test/",
+                 "/feeds/rss/", "/sitemap.xml"]:  # fmt: skip
+        assert path in purged, path
+    assert "/tags/trams/" not in purged
