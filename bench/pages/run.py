@@ -118,7 +118,7 @@ def main():
     nginx = None
     try:
         app = f"http://127.0.0.1:{app_port}"
-        wait_for(app + "/")
+        wait_for(app + "/", timeout=300)  # gunicorn boots slowly on a busy machine
         article = re.search(rb'href="(/[a-z-]+/[^"/]+-\d+/)"', fetch(app + "/")[2]).group(1).decode()
         pages = {
             "article": article,
