@@ -4,14 +4,37 @@ VENV := .venv
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 CHROMIUM := /usr/bin/chromium
+# The production run of the tests: its own database (pytest makes test_newsdesk
+# beside it) and its own Redis database number, which each test empties.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install install-test chromium
+.PHONY: run test test-embedded test-production install install-test chromium nginx
 
 run: install
 	$(VENV)/bin/newsdesk run
 
-test: install-test chromium
-	$(VENV)/bin/pytest
+# The whole suite twice: on the embedded profile, then on PostgreSQL and Redis.
+test: install-test chromium nginx
+	$(MAKE) test-embedded
+	$(MAKE) test-production
+
+test-embedded:
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest
+
+# Outside CI, without PostgreSQL and Redis on loopback the production run is skipped
+# with the reason; in CI (CI set) it fails.
+test-production:
+	@if $(VENV)/bin/python .ci/services.py "$(TEST_DATABASE_URL)" "$(TEST_REDIS_URL)"; then \
+	  echo "The test suite on the production profile: $(TEST_DATABASE_URL), $(TEST_REDIS_URL)"; \
+	  DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
+	  SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	  ALLOWED_HOSTS=localhost,127.0.0.1,testserver $(VENV)/bin/pytest; \
+	elif [ -n "$$CI" ]; then \
+	  echo "CI needs PostgreSQL and Redis for the production run (see above)."; exit 1; \
+	else \
+	  echo "SKIPPED the production run: PostgreSQL or Redis is not reachable (see above)."; \
+	fi
 
 install: $(UV)
 	$(UV) sync --frozen --inexact --no-dev
@@ -31,5 +54,15 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "Chromium is not installed: run 'sudo apt-get install chromium' for the browser tests."; \
+	  fi; \
+	fi
+
+# The shipped nginx configuration (deploy/) is tested with Debian's nginx; wrk is for bench/pages.
+nginx:
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >/dev/null; \
+	  else \
+	    echo "nginx or wrk is not installed: run 'sudo apt-get install nginx wrk' for the nginx tests."; \
 	  fi; \
 	fi

@@ -15,13 +15,42 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return "embedded profile: tests marked `production` run in the production run of `make test`"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of several processes sharing PostgreSQL and Redis belong to the production run only."""
+    from django.conf import settings
+
+    if settings.REDIS_URL and settings.PROFILE == "production":
+        return
+    production = [item for item in items if item.get_closest_marker("production")]
+    if production:
+        config.hook.pytest_deselected(items=production)
+        items[:] = [item for item in items if not item.get_closest_marker("production")]
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    # The embedded cache is a folder shared by every process, other test runs included.
-    # Each test gets its own: Wagtail caches renditions by image id, ids repeat from
-    # test to test, and counters such as rate limits must start from zero.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
+    # The cache is shared by every process, other test runs included. Each test
+    # starts from an empty one: Wagtail caches renditions by image id, ids repeat
+    # from test to test, and counters such as rate limits must start from zero.
+    # The embedded cache gets its own folder; Redis (the production run's own
+    # database number, see the Makefile) is emptied, task queues included.
+    if settings.REDIS_URL:
+        from django.core.cache import cache
+
+        cache.clear()
+    else:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests that change content behind Wagtail's back expect the next request to
+    # see it; the page cache's own tests turn it on (core/tests/test_pagecache.py).
+    settings.PAGE_CACHE_SECONDS = 0
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
@@ -103,11 +132,10 @@ def editor_client(client):
 @pytest.fixture
 def run_tasks():
     """Runs every queued background task, as `newsdesk worker` would; or only those of the queues named."""
-    from django.core.management import call_command
+    from newsdesk.core.queues import work
 
     def run(*queues):
-        queue_name = ",".join(queues) or "*"
-        call_command("db_worker", batch=True, reload=False, startup_delay=False, queue_name=queue_name, verbosity=0)
+        work(queues, burst=True, verbosity=0)
 
     return run
 
@@ -160,6 +188,33 @@ def task_worker():
 
 
 @pytest.fixture
+def queued_tasks():
+    """The background tasks waiting to run, on either queue: a list of (task path, args, run_after)."""
+    from django.conf import settings
+
+    from newsdesk.core.queues import uses_rq
+
+    def waiting():
+        if not uses_rq():
+            from django_tasks_db.models import DBTaskResult
+
+            return [
+                (result.task_path, result.args_kwargs["args"], result.run_after)
+                for result in DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+            ]
+        import django_rq
+        from rq.registry import ScheduledJobRegistry
+
+        jobs = []
+        for name in settings.TASK_QUEUES:
+            queue = django_rq.get_queue(name, job_class="django_tasks_rq.Job")
+            jobs += queue.jobs + [queue.fetch_job(id) for id in ScheduledJobRegistry(queue=queue).get_job_ids()]
+        return [(job.func_name, list(job.args), job.task_result.task.run_after) for job in jobs]
+
+    return waiting
+
+
+@pytest.fixture
 def mail_catcher(settings, tmp_path):
     """The development mail catcher, a real SMTP server on a free loopback port; Django sends to it."""
     import socket
@@ -196,7 +251,9 @@ def base_site(db, migrated_data):
     Transactional tests (those against a live server, among others) flush the
     database after each test, which would leave the next one without a home page.
     """
+    from django.apps import apps
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
     from wagtail.models import Page
 
@@ -204,6 +261,11 @@ def base_site(db, migrated_data):
         # The flush re-created content types and permissions; clear them before restoring.
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(migrated_data)
+        # The rows came back with their ids; PostgreSQL's sequences must count on from them.
+        with connection.cursor() as cursor:
+            models = [model for model in apps.get_models() if model._meta.managed]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 @pytest.fixture

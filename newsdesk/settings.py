@@ -3,9 +3,10 @@
 Two profiles, chosen by the environment and never by editing code:
 
 - embedded (the default): SQLite, media and everything else under
-  NEWSDESK_DATA_DIR, the database task queue;
-- production: chosen by DATABASE_URL; it refuses to start without a real
-  SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
+  NEWSDESK_DATA_DIR, a file cache and the database task queue;
+- production: chosen by DATABASE_URL (PostgreSQL, pooled connections), with
+  REDIS_URL for the shared cache and the task queue (RQ); it refuses to start
+  without a real SECRET_KEY, with DEBUG on, or without ALLOWED_HOSTS.
 
 The variables are listed in README.md and ../shared/CONTRACT.md.
 """
@@ -38,6 +39,7 @@ def env_list(name, default=()):
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
 PROFILE = "production" if DATABASE_URL else "embedded"
 
 DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR", "var")).resolve()
@@ -108,6 +110,7 @@ INSTALLED_APPS = [
     "newsdesk.narration",
     "newsdesk.demo",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",
@@ -122,6 +125,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    *(["django_rq", "django_tasks_rq"] if REDIS_URL else []),
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -133,6 +137,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and Last-Modified answered with 304, for cached and live pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and authentication: a cached page is served without either.
+    "newsdesk.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,8 +171,22 @@ TEMPLATES = [
 ]
 
 if PROFILE == "production":
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0, conn_health_checks=True)
+    # CONN_HEALTH_CHECKS makes the pool check each connection as it is borrowed.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+    DATABASES["default"]["OPTIONS"] = {
+        # A pool per process (psycopg_pool), sized for gunicorn's threads: a request
+        # borrows a connection and gives it back at its end, so a thread never holds
+        # one while idle, and connections are reused instead of opened per request.
+        # Broken connections (PostgreSQL restarted) are checked and replaced on
+        # borrowing, and a request waits at most `timeout` seconds for one, then
+        # gets the 503 page instead of hanging while the database is away.
+        "pool": {
+            "min_size": 1,
+            "max_size": int(os.environ.get("WEB_THREADS", "4")) + 2,
+            "timeout": float(os.environ.get("NEWSDESK_DB_POOL_TIMEOUT", "5")),
+        },
+        "connect_timeout": 5,
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 else:
     DATABASES = {
@@ -211,22 +233,54 @@ STORAGES = {
 # `newsdesk import_subscribers` reads any size from the disk.
 SUBSCRIBER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 
-# Shared by every web and worker process (rate limits, rendition lookups).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": DATA_DIR / "cache",
+# Shared by every web and worker process (pages, rate limits, rendition lookups).
+def redis_cache(url):
+    """The shared cache on Redis. Down, it makes the site slower, not broken: errors are
+    logged and read as misses, and short timeouts keep a missing Redis from holding requests."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "newsdesk",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
     }
-}
 
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        # "mail": readers' confirmation emails, which must not wait behind long jobs;
-        # "narration": minutes of speech synthesis, which a newsroom may give workers of its own.
-        "QUEUES": ["default", "mail", "narration"],
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+        }
     }
-}
+
+# How long the page cache (core/pagecache.py) keeps a page for anonymous readers:
+# changes to articles reach it at once; this bounds how old the news feed block
+# beside a cached page can be for readers without JavaScript. 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "60"))
+
+# A CDN or caching proxy in front: Wagtail's frontend-cache invalidation purges the
+# URLs of what changed, e.g. NEWSDESK_PURGE_URL=http://127.0.0.1:6081 for Varnish.
+if os.environ.get("NEWSDESK_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["NEWSDESK_PURGE_URL"],
+        }
+    }
+
+# "mail": readers' confirmation emails, which must not wait behind long jobs;
+# "narration": minutes of speech synthesis, which a newsroom may give workers of its own.
+# Listed in the order an RQ worker takes them: mail first, then the rest.
+TASK_QUEUES = ["mail", "default", "narration"]
+if REDIS_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    RQ_QUEUES = {queue: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for queue in TASK_QUEUES}
+    RQ_SHOW_ADMIN_LINK = False
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 
 def _narration_voices():

@@ -1,10 +1,11 @@
-from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from newsdesk.core.views import serve_media
+
+handler500 = "newsdesk.core.views.server_error"
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,9 +17,9 @@ urlpatterns = [
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.narration.urls")),
     path("", include("newsdesk.search.urls")),
+
+    # Media from the local disk, in both profiles: so that `make run` works alone.
+    # Behind the shipped nginx configuration nginx answers /media/ itself.
+    re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
+    path("", include(wagtail_urls)),
 ]
-
-if settings.PROFILE == "embedded":
-    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", serve_media, name="media"))
-
-urlpatterns.append(path("", include(wagtail_urls)))

@@ -5,3 +5,21 @@ class CoreConfig(AppConfig):
     name = "newsdesk.core"
     label = "core"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from newsdesk.articles.models import ArticlePage
+        from newsdesk.core import pagecache
+        from newsdesk.curation.models import EditorsPicks
+        from newsdesk.feed.models import NewsItem
+
+        pre_save.connect(pagecache.remember_listings, sender=ArticlePage)
+        page_published.connect(pagecache.on_page_published)
+        page_unpublished.connect(pagecache.on_page_unpublished)
+        post_page_move.connect(pagecache.on_page_moved)
+        pre_delete.connect(pagecache.on_page_deleted)
+        post_save.connect(pagecache.on_picks_saved, sender=EditorsPicks)
+        post_save.connect(pagecache.on_news_item_saved, sender=NewsItem)
+        post_delete.connect(pagecache.on_news_item_saved, sender=NewsItem)

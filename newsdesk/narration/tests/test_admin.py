@@ -30,10 +30,8 @@ def test_the_article_editor_links_its_narration(editor_client, article):
 
 
 def test_switching_narration_off_and_changing_the_language(
-    editor_client, article, django_capture_on_commit_callbacks
+    editor_client, article, django_capture_on_commit_callbacks, queued_tasks
 ):
-    from django_tasks_db.models import DBTaskResult
-
     url = reverse("narration_admin_edit", args=[article.pk])
     assert "Queued" in editor_client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -41,27 +39,25 @@ def test_switching_narration_off_and_changing_the_language(
     assert response.status_code == 302
     narration = Narration.objects.get(pk=article.pk)
     assert (narration.enabled, narration.language, narration.status) == (False, "en-GB", Narration.Status.OFF)
-    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk, False]).exists()
+    assert [article.pk, False] in [args for _, args, _ in queued_tasks()]
 
     response = editor_client.post(url, {"enabled": "on", "language": "not a tag!"})
     assert "Give a language tag" in response.content.decode()
     assert Narration.objects.get(pk=article.pk).language == "en-GB"
 
 
-def test_narrate_again_queues_a_forced_narration(editor_client, article, django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
+def test_narrate_again_queues_a_forced_narration(
+    editor_client, article, django_capture_on_commit_callbacks, queued_tasks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(reverse("narration_admin_narrate", args=[article.pk]))
     assert response.status_code == 302
     assert Narration.objects.get(pk=article.pk).status == Narration.Status.QUEUED
-    assert DBTaskResult.objects.filter(args_kwargs__args=[article.pk, True]).exists()
+    assert [article.pk, True] in [args for _, args, _ in queued_tasks()]
     assert editor_client.get(reverse("narration_admin_narrate", args=[article.pk])).status_code == 405
 
 
-def test_narration_pages_need_publish_permission(client, article, django_capture_on_commit_callbacks):
-    from django_tasks_db.models import DBTaskResult
-
+def test_narration_pages_need_publish_permission(client, article, django_capture_on_commit_callbacks, queued_tasks):
     user = User.objects.create_user("reader", password="pw", is_staff=False)
     user.groups.add(Group.objects.get(name="Editors"))  # admin access, no page permissions on this tree
     Group.objects.get(name="Editors").page_permissions.all().delete()
@@ -69,7 +65,7 @@ def test_narration_pages_need_publish_permission(client, article, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("narration_admin_narrate", args=[article.pk]))
     assert response.status_code == 302 and response.url == "/admin/"  # Wagtail's answer to PermissionDenied
-    assert not DBTaskResult.objects.filter(args_kwargs__args=[article.pk, True]).exists()
+    assert [article.pk, True] not in [args for _, args, _ in queued_tasks()]
 
 
 def test_editors_keep_a_pronunciation_list(editor_client):

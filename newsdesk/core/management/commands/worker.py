@@ -2,11 +2,11 @@ import logging
 import threading
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from newsdesk.core.periodic import run_due_jobs
+from newsdesk.core.queues import work
 
 logger = logging.getLogger("newsdesk.worker")
 
@@ -25,8 +25,14 @@ def run_periodic_jobs_forever():
 
 
 class Command(BaseCommand):
-    help = "Runs the background task worker and the once-a-minute jobs (scheduled publishing and newsletter sends)."
+    help = (
+        "Runs the background task worker (RQ when REDIS_URL is set, the database queue otherwise) "
+        "and the once-a-minute jobs (scheduled publishing and newsletter sends)."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("queues", nargs="*", help="queues to serve (default: all, mail first)")
+
+    def handle(self, *args, queues, **options):
         threading.Thread(target=run_periodic_jobs_forever, name="periodic", daemon=True).start()
-        call_command("db_worker", queue_name="*", interval=1, reload=False, verbosity=options["verbosity"])
+        work(queues, verbosity=options["verbosity"])

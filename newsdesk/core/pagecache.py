@@ -1,0 +1,259 @@
+"""The page cache: whole responses for anonymous readers, kept in the shared cache.
+
+A reader without a session cookie gets a page that was rendered once and kept
+in the cache (Redis in production), served without touching the database. A
+signed-in user (any request carrying the session cookie) always gets the live
+page, so editors see their "Edit" links and their changes at once.
+
+Invalidation is by dependency, not by URL. Every cached response names the
+dependencies ("tags") it was rendered from: the Wagtail page it is
+(`page:<id>`), the listings it shows (`tag:<slug>`, `author:<slug>`), or a
+family of outputs (`feeds`, `sitemaps`, `search`, `newsfeed`, `picks`). Each
+tag has a generation in the cache, the time it last changed. An entry keeps the
+generations it was rendered under, and is served only while all of them are
+still current. Publishing, unpublishing, moving or deleting a page gives new
+generations to exactly the tags it touches (`page_changed`): the page, its
+ancestors (its section, the home page), its tag and author pages before and
+after the change, every page that shows it through a card (Wagtail's reference
+index), the editors' picks beside every page if it is among them, the feeds,
+the sitemaps and search. Nothing else is re-rendered. One small key per tag
+changes; no list of URLs is kept, so paginated listings and search queries are
+covered too.
+
+The news feed block beside every page is the exception: a new news item does
+not invalidate every page. Where JavaScript runs, live-feed.js brings new items
+within five seconds from /news/updates/ (itself cached under `newsfeed`, which
+every item renews); without it, cached pages are kept at most
+PAGE_CACHE_SECONDS (60 s by default), so the block is at most that old.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+GENERATION_KEY = "pagecache:tag:{}"
+ENTRY_KEY = "pagecache:page:{}"
+
+# Views whose responses are the same for every anonymous reader, by URL name,
+# with the tags they depend on. Wagtail's pages are tagged by the
+# `before_serve_page` hook (core/wagtail_hooks.py).
+VIEW_TAGS = {
+    "tag": lambda kwargs: [f"tag:{kwargs['slug'].lower()}"],
+    "author": lambda kwargs: [f"author:{kwargs['slug']}"],
+    "news": lambda kwargs: ["newsfeed"],
+    "news_updates": lambda kwargs: ["newsfeed"],
+    "news_feed": lambda kwargs: ["newsfeed"],
+    "search": lambda kwargs: ["search"],
+    "articles_feed": lambda kwargs: ["feeds"],
+    "listing_feed": lambda kwargs: ["feeds"],
+    "podcast_feed": lambda kwargs: ["feeds"],
+    "section_podcast_feed": lambda kwargs: ["feeds"],
+    "sitemap": lambda kwargs: ["sitemaps"],
+    "sitemap_section": lambda kwargs: ["sitemaps"],
+}
+
+
+def add_tags(request, *tags):
+    """Marks the response to this request as cacheable, depending on the tags given."""
+    if hasattr(request, "page_cache_tags"):
+        request.page_cache_tags.update(tags)
+
+
+def generations(tags):
+    keys = {tag: GENERATION_KEY.format(tag) for tag in tags}
+    found = cache.get_many(keys.values())
+    return {tag: found.get(key) for tag, key in keys.items()}
+
+
+def bump(tags):
+    """Gives the tags new generations once the transaction commits, so no reader caches what it is replacing."""
+    if not tags:
+        return
+    now = time.time()
+
+    def renew():
+        cache.set_many({GENERATION_KEY.format(tag): now for tag in tags}, timeout=None)
+
+    transaction.on_commit(renew)
+    purge_frontend_cache(tags)
+
+
+def purge_frontend_cache(tags):
+    """Purges a CDN or proxy named in WAGTAILFRONTENDCACHE: the first page of each listing that changed."""
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from django.urls import reverse
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Page
+
+    base = settings.NEWSDESK_SITE_URL
+    urls = []
+    page_ids = [int(tag.split(":", 1)[1]) for tag in tags if tag.startswith("page:")]
+    for page in Page.objects.filter(pk__in=page_ids).specific(defer=True):
+        if page.live and page.full_url:
+            urls.append(page.full_url)
+    for tag in tags:
+        kind, _, value = tag.partition(":")
+        if kind in {"tag", "author"}:
+            urls.append(base + reverse(kind, kwargs={"slug": value}))
+    if "feeds" in tags:
+        urls += [base + reverse("articles_feed", args=[kind]) for kind in ("rss", "atom")]
+    if "sitemaps" in tags:
+        urls += [base + reverse("sitemap")] + [base + reverse("sitemap_section", args=[s]) for s in ("pages", "news")]
+    transaction.on_commit(lambda: purge_urls_from_cache(urls))
+
+
+def _entry_key(request):
+    return ENTRY_KEY.format(hashlib.sha256(request.build_absolute_uri().encode()).hexdigest())
+
+
+def _cacheable_request(request):
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _storable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _public_headers(response, stored_at):
+    seconds = settings.PAGE_CACHE_SECONDS
+    # Browsers revalidate every time (ETag, Last-Modified, 304); shared caches may keep
+    # the page for as long as this cache does, and serve it stale while they fetch a new one.
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=seconds, stale_while_revalidate=seconds // 2
+    )
+    response["Last-Modified"] = http_date(stored_at)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _entry_key(request)
+        entry = cache.get(key)
+        if entry and generations(entry["tags"]) == entry["tags"]:
+            response = HttpResponse(entry["content"], status=entry["status"])
+            for name, value in entry["headers"]:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        started = time.time()
+        request.page_cache_tags = set()
+        response = self.get_response(request)
+        match = request.resolver_match
+        if match and match.url_name in VIEW_TAGS:
+            add_tags(request, *VIEW_TAGS[match.url_name](match.kwargs))
+        if not request.page_cache_tags or not _storable(response):
+            return response
+        current = self.current_generations(request.page_cache_tags)
+        _public_headers(response, started)
+        response["X-Page-Cache"] = "miss"
+        # A tag renewed while this page was being rendered may mean it shows what
+        # was just replaced: hand it to this reader, keep it for nobody.
+        if all(generation <= started for generation in current.values()):
+            headers = [(name, value) for name, value in response.items() if name != "X-Page-Cache"]
+            entry = {"status": response.status_code, "headers": headers, "content": response.content, "tags": current}
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def current_generations(self, tags):
+        """The tags' generations, giving a first one to those that have none (new, or evicted)."""
+        current = generations(tags)
+        for tag, generation in current.items():
+            if generation is None:
+                cache.add(GENERATION_KEY.format(tag), 0.0, timeout=None)
+        if None in current.values():
+            current = generations(tags)
+        # Redis down: nothing can be checked later, so nothing is kept.
+        return current if None not in current.values() else {tag: float("inf") for tag in tags}
+
+
+def _listing_tags(article_id):
+    """The tag and author pages an article is listed on, as stored now."""
+    from newsdesk.articles.models import ArticleByline, ArticlePageTag
+
+    slugs = ArticlePageTag.objects.filter(content_object_id=article_id).values_list("tag__slug", flat=True)
+    authors = ArticleByline.objects.filter(page_id=article_id).values_list("contributor__slug", flat=True)
+    return {f"tag:{slug.lower()}" for slug in slugs} | {f"author:{slug}" for slug in authors}
+
+
+def remember_listings(sender, instance, **kwargs):
+    """Before an article is saved: the listings it leaves, if its tags or bylines change."""
+    if instance.pk:
+        instance._listed_before = _listing_tags(instance.pk)
+
+
+def page_changed(page):
+    """The tags of everything that shows this page: see the module's docstring."""
+    from wagtail.models import Page
+
+    from newsdesk.curation.models import EditorsPicks
+
+    tags = {f"page:{page.pk}", "feeds", "sitemaps", "search"}
+    tags |= {f"page:{pk}" for pk in page.get_ancestors().values_list("pk", flat=True)}
+    tags |= getattr(page, "_listed_before", set()) | _listing_tags(page.pk)
+    for model, object_id in _referring_objects(page):
+        if issubclass(model, Page):
+            tags.add(f"page:{object_id}")
+        elif issubclass(model, EditorsPicks):
+            tags.add("picks")
+    bump(tags)
+
+
+def _referring_objects(page):
+    """(model, id) of every object that links the page in its content: story cards, picks, front-page lists."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    rows = ReferenceIndex.get_references_to(page).values_list("base_content_type", "object_id").distinct()
+    for content_type_id, object_id in rows:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None:
+            yield model, object_id
+
+
+def on_page_published(sender, instance, **kwargs):
+    page_changed(instance)
+
+
+def on_page_unpublished(sender, instance, **kwargs):
+    page_changed(instance)
+
+
+def on_page_moved(sender, instance, parent_page_before, **kwargs):
+    bump({f"page:{pk}" for pk in parent_page_before.get_ancestors(inclusive=True).values_list("pk", flat=True)})
+    page_changed(instance)
+
+
+def on_page_deleted(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        page_changed(instance)
+
+
+def on_picks_saved(sender, instance, **kwargs):
+    bump({"picks"})
+
+
+def on_news_item_saved(sender, instance, **kwargs):
+    bump({"newsfeed"})

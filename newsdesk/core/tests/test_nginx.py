@@ -1,0 +1,62 @@
+"""The shipped nginx configuration (deploy/nginx/newsdesk.conf), run by Debian's nginx in front of a live server."""
+
+import gzip
+
+import pytest
+
+from .servers import fetch, start_nginx, stop
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def front(live_site, settings, tmp_path, publish_article):
+    """nginx with the shipped site configuration, proxying to the live server; files in its static and media roots."""
+    settings.PAGE_CACHE_SECONDS = 60
+    static_root, media_root = tmp_path / "static-root", tmp_path / "media-root"
+    (static_root / "newsdesk").mkdir(parents=True)
+    (static_root / "newsdesk" / "site.0123abcd.css").write_text("body { color: #222; }\n" * 200)
+    (media_root / "narration").mkdir(parents=True)
+    (media_root / "narration" / "story.mp3").write_bytes(b"ID3" + bytes(1000))
+    upstream_port = int(live_site.url.rsplit(":", 1)[1])
+    process, port = start_nginx(tmp_path / "nginx", upstream_port, static_root, media_root)
+    yield f"http://127.0.0.1:{port}", publish_article("Bridge reopens")
+    stop(process)
+
+
+def test_readers_pages_come_through_the_micro_cache(front):
+    base, article = front
+    status, headers, body = fetch(base + article.url)
+    assert status == 200 and b"Bridge reopens" in body
+    assert headers["X-Micro-Cache"] in {"MISS", "EXPIRED"}
+    status, headers, _ = fetch(base + article.url)
+    assert headers["X-Micro-Cache"] in {"HIT", "UPDATING"}
+    assert "s-maxage" in headers["Cache-Control"]  # newsdesk's own headers pass on to browsers and CDNs
+
+
+def test_signed_in_users_and_private_paths_bypass_the_micro_cache(front):
+    base, article = front
+    fetch(base + article.url)
+    status, headers, _ = fetch(base + article.url, headers={"Cookie": "sessionid=abc"})
+    assert status == 200 and headers["X-Micro-Cache"] == "BYPASS"
+    fetch(base + "/admin/login/")
+    _, headers, _ = fetch(base + "/admin/login/")
+    assert headers["X-Micro-Cache"] == "BYPASS"
+
+
+def test_static_and_media_files_are_served_by_nginx_compressed(front):
+    base, _ = front
+    status, headers, body = fetch(base + "/static/newsdesk/site.0123abcd.css", headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body).startswith(b"body { color: #222; }")
+    assert "immutable" in headers["Cache-Control"]
+    assert "Server" in headers and headers["Server"].startswith("nginx")
+    status, headers, body = fetch(base + "/media/narration/story.mp3", headers={"Range": "bytes=0-2"})
+    assert status == 206 and body == b"ID3"
+
+
+def test_pages_are_compressed(front):
+    base, article = front
+    status, headers, body = fetch(base + article.url, headers={"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert b"Bridge reopens" in gzip.decompress(body)
