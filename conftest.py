@@ -145,28 +145,58 @@ def task_worker():
     """A task worker serving every queue in a thread, beside the live server, as `newsdesk worker` would.
 
     A thread, not a process: the test database may be in this process's memory.
-    The database worker's loop is used directly because its command installs
-    signal handlers, which only the main thread may do. Call the fixture's
-    value to stop the worker before checking the database from the test.
+    The workers' loops are used directly because their commands install signal
+    handlers, which only the main thread may do. Call the fixture's value to
+    stop the worker before checking the database from the test.
     """
     import threading
 
+    from django.conf import settings
     from django.db import connections
-    from django_tasks_db.management.commands.db_worker import Worker
+
+    from newsdesk.core.queues import uses_rq
 
     # As Django's live server thread does: SQLite's in-memory test database is
     # used through the test's own connection, since a second connection to it
     # fails with "database table is locked" where a database file would wait.
     connection = connections["default"]
     shared = connection if connection.vendor == "sqlite" and connection.is_in_memory_db() else None
-    worker = Worker(queue_names=["*"], interval=0.2, batch=False, backend_name="default", startup_delay=False,
-                    max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+
+    if uses_rq():
+        import django_rq
+        from django_tasks_rq import Job
+
+        from newsdesk.core.queues import Worker
+
+        class ThreadWorker(Worker):
+            def _install_signal_handlers(self):
+                pass  # halt() ends the loop instead
+
+        stopping = threading.Event()
+
+        def serve():
+            while not stopping.is_set():
+                worker = django_rq.get_worker(*settings.TASK_QUEUES, worker_class=ThreadWorker, job_class=Job)
+                worker.work(burst=True, logging_level="WARNING")
+                stopping.wait(0.2)
+
+        halt = stopping.set
+    else:
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        worker = Worker(queue_names=["*"], interval=0.2, batch=False, backend_name="default", startup_delay=False,
+                        max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+
+        serve = worker.run
+
+        def halt():
+            worker.running = False
 
     def run():
         if shared:
             connections[shared.alias] = shared
         try:
-            worker.run()
+            serve()
         finally:
             if not shared:
                 connections.close_all()
@@ -178,7 +208,7 @@ def task_worker():
 
     def stop():
         if thread.is_alive():
-            worker.running = False
+            halt()
             thread.join(timeout=30)
             if shared:
                 shared.dec_thread_sharing()

@@ -16,6 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from newsdesk.core.models import PeriodicJobRun
+from newsdesk.newsletters.models import Delivery, Newsletter, Subscriber, Subscription
+from newsdesk.newsletters.tests.smtp import Sink
 
 from .servers import database_url_of, fetch, free_port, newsdesk_process, production_env, stop, wait_for
 
@@ -23,18 +25,28 @@ pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def cluster(live_site, tmp_path):
+def mail_server():
+    server = Sink(delay=0.005).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster(live_site, tmp_path, mail_server):
     """`newsdesk web` twice and `newsdesk worker` twice, sharing this run's test database and Redis."""
-    env = production_env(tmp_path, database_url_of(connection), settings.REDIS_URL)
+    env = production_env(tmp_path, database_url_of(connection), settings.REDIS_URL,
+                         EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}", NEWSDESK_NEWSLETTER_BATCH_SIZE="25")  # fmt: skip
     subprocess.run([sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     ports = [free_port(), free_port()]
     processes = [newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}") for port in ports]
     processes += [newsdesk_process("worker", env), newsdesk_process("worker", env)]
-    for port in ports:
-        wait_for(f"http://127.0.0.1:{port}/")
-    yield [f"http://127.0.0.1:{port}" for port in ports]
-    for process in processes:
-        stop(process)
+    try:
+        for port in ports:
+            wait_for(f"http://127.0.0.1:{port}/")
+        yield [f"http://127.0.0.1:{port}" for port in ports], env
+    finally:
+        for process in processes:
+            stop(process)
 
 
 def signed_in_opener(base):
@@ -54,7 +66,7 @@ def post_form(opener, url, fields):
 
 
 def test_a_change_through_one_web_server_is_served_fresh_by_the_other(cluster, publish_article):
-    first, second = cluster
+    (first, second), _ = cluster
     article = publish_article("Bridge reopens")
     for _ in range(2):  # kept in the shared page cache
         assert fetch(second + article.url)[0] == 200
@@ -68,7 +80,7 @@ def test_a_change_through_one_web_server_is_served_fresh_by_the_other(cluster, p
 
 
 def test_a_scheduled_article_goes_live_once_with_two_workers(cluster, publish_article):
-    _, second = cluster
+    (_, second), _ = cluster
     article = publish_article("Night trams return", published=False)
     article.go_live_at = timezone.now() + timedelta(seconds=2)
     article.save_revision().publish()  # a future go-live time schedules it
@@ -86,5 +98,29 @@ def test_a_scheduled_article_goes_live_once_with_two_workers(cluster, publish_ar
     assert len(periods) == len(set(periods))  # each minute's run claimed by one worker only
 
 
-# A newsletter send shared by both workers, delivering exactly one message per
-# subscriber, joins here once the sending issue has landed (issue 7 leaves this spot).
+def test_a_newsletter_send_is_shared_by_both_workers_and_reaches_everyone_once(
+    cluster, mail_server, newsroom, publish_article
+):
+    _, env = cluster
+    publish_article("Ferry timetable changes")
+    newsletter = Newsletter.objects.create(
+        name="The Briefing", slug="briefing", host=newsroom["reporter"], cadence="Daily",
+        sender_name="The Briefing", sender_address="briefing@ledger.example.org",
+    )  # fmt: skip
+    readers = Subscriber.objects.bulk_create(Subscriber(email=f"reader{n}@example.org") for n in range(300))
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=reader, newsletter=newsletter, status=Subscription.Status.CONFIRMED) for reader in readers
+    )
+
+    sender = subprocess.run([sys.executable, "-m", "newsdesk", "send_newsletter", "briefing", "--wait"],
+                            env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+
+    assert sender.returncode == 0, sender.stdout + sender.stderr
+    assert "sent 300, failed 0" in sender.stdout
+    by_reader = mail_server.ids_by_recipient()
+    assert sorted(by_reader) == sorted(reader.email for reader in readers)
+    assert all(len(ids) == 1 for ids in by_reader.values())
+    assert sum(mail_server.message_ids().values()) == 300  # no repeats without a fault
+    # Each worker keeps its own SMTP connection: messages came over two.
+    assert len(mail_server.clients) >= 2
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 300

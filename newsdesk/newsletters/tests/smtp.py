@@ -24,6 +24,7 @@ class Sink:
         self.answers = {}  # recipient -> SMTP answer to give instead of accepting
         self.received = []
         self.raw = []
+        self.clients = Counter()  # messages per client connection (address, port)
         self.lock = threading.Lock()
         self.controller = None
 
@@ -44,6 +45,7 @@ class Sink:
         with self.lock:
             self.received.append((envelope.rcpt_tos[0], message))
             self.raw.append(envelope.original_content)
+            self.clients[session.peer] += 1
         return f"250 2.0.0 Ok: queued as {len(self.received)}"
 
     def start(self):
