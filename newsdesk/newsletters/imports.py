@@ -4,7 +4,9 @@ The file is read row by row and written in batches, each in its own
 transaction: an interrupted import leaves whole batches, and running it again
 merges what is already there instead of doubling it. Addresses are checked
 exactly like the subscribe form's; an unsubscribe, in the file or already
-here, always wins.
+here, always wins, and so does the suppression list: a row that says the
+address bounced puts it there, and a row whose address is already there is
+skipped (the report names its row), never imported.
 """
 
 import codecs
@@ -23,13 +25,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from newsdesk.newsletters.addresses import normalise_address
-from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
 from newsdesk.newsletters.subscriptions import Consent
 
 BATCH_SIZE = 500  # rows per transaction; also keeps the lookups' IN lists well under SQLite's parameter limit
 
 IMPORT_WORDING = "Imported from a list kept elsewhere, without confirmation here."
 UNSUBSCRIBED_WORDING = "Unsubscribed, bounced or cleaned at the previous service, as the imported list says."
+# Skipped rather than imported unsubscribed: the editor sees which rows and why, and no
+# consent record claims the file said something it did not.
+SUPPRESSED = "on the suppression list"
 
 Status = Subscription.Status
 Method = Subscription.Method
@@ -57,6 +62,7 @@ class Entry:
     signed_up: str = ""
     unsubscribed: bool = False
     bounced: bool = False
+    row: int = 0  # its row number in the file, header = row 1
 
 
 def _true(value):
@@ -117,7 +123,7 @@ def _mailchimp_mapping(headers):
     if "UNSUB_TIME" in headers:
         status = "UNSUB_TIME: an export of unsubscribed readers, all arrive unsubscribed"
     elif "CLEAN_TIME" in headers:
-        status = "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed as bounced"
+        status = "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed and suppressed"
     else:
         status = "none: an export of subscribed readers"
     name = " + ".join(c for c in ("First Name", "Last Name") if c in headers) or NOT_IN_FILE
@@ -287,7 +293,7 @@ def _entries(stream, report):
                 report.skip("no email address", number)
                 continue
             try:
-                yield replace(entry, email=normalise_address(entry.email))
+                yield replace(entry, email=normalise_address(entry.email), row=number)
             except ValidationError as error:
                 report.skip(error.messages[0], number)
 
@@ -303,9 +309,32 @@ def _signed_up(value, now):
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
-def _write(newsletter, batch, confirmed, consent, report):
+def _unsuppressed(batch, source, report):
+    """The entries whose address is not on the suppression list; bounced ones put theirs there.
+
+    An address a row suppresses counts as suppressed for the rows after it, as
+    it would in a later batch, so the report does not depend on batch size.
+    """
+    suppressed = set(Suppression.objects.filter(email__in={e.email.lower() for e in batch}).values_list("email", flat=True))
+    kept, bounced = [], []
+    for entry in batch:
+        key = entry.email.lower()
+        if key in suppressed:
+            report.skip(SUPPRESSED, entry.row)
+            continue
+        kept.append(entry)
+        if entry.bounced:
+            suppressed.add(key)
+            bounced.append(Suppression(email=key, reason=Suppression.Reason.BOUNCED, source=source))
+    # Another process may have suppressed it meanwhile: its reason, the first, is kept.
+    Suppression.objects.bulk_create(bounced, ignore_conflicts=True)
+    return kept
+
+
+def _write(newsletter, batch, confirmed, consent, source, report):
     """Merges one batch into the database; the caller makes it one transaction."""
     now = timezone.now()
+    batch = _unsuppressed(batch, source, report)
     keys = {entry.email.lower() for entry in batch}
     subscribers = {s.email.lower(): s for s in Subscriber.objects.annotate(key=Lower("email")).filter(key__in=keys)}
     new = {}
@@ -369,6 +398,7 @@ def import_subscribers(
     confirmed = Status.CONFIRMED if consent_source else Status.PENDING
     consent = Consent(ip_address=None, user_agent="", source_url=file_name[:500],
                       wording=consent_source or IMPORT_WORDING)  # fmt: skip
+    source = f"import: {file_name}"[: Suppression._meta.get_field("source").max_length]
     size = stream.seek(0, io.SEEK_END) or 1
     stream.seek(0)
     # A dry run does everything in one transaction and rolls it back, so its
@@ -377,7 +407,7 @@ def import_subscribers(
         entries = _entries(stream, report)
         while batch := list(islice(entries, batch_size)):
             with transaction.atomic():
-                _write(newsletter, batch, confirmed, consent, report)
+                _write(newsletter, batch, confirmed, consent, source, report)
             if progress:
                 # The decoder reads ahead a little, so this is the share read, not yet all written.
                 progress(report, min(stream.tell() / size, 1.0))
