@@ -84,7 +84,7 @@ class Subscription(models.Model):
         LEAVE_ALL = "leave_all", "Unsubscribe from all"
         ONE_CLICK = "one_click", "One-click unsubscribe"
         IMPORTED = "imported", "Imported"
-        # There is no suppression list yet: a bounced or cleaned address arrives unsubscribed with this method.
+        # A bounced or cleaned address arrives unsubscribed with this method, and on the suppression list.
         IMPORTED_BOUNCED = "imported_bounced", "Imported: bounced"
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")

@@ -65,11 +65,7 @@ class Consent:
         )
 
     def record(self, subscription, action, method, at):
-        self.build(subscription, action, method, at).save()
-
-    def build(self, subscription, action, method, at):
-        """The unsaved record, for callers that save many at once (imports.py)."""
-        return ConsentRecord(
+        ConsentRecord.objects.create(
             subscription=subscription,
             action=action,
             method=method,

@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from newsdesk.newsletters import imports
 from newsdesk.newsletters.addresses import INVALID
 from newsdesk.newsletters.imports import UnreadableFile, import_subscribers
-from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +81,49 @@ def test_mailchimp_audience_exports(newsletters):
     assert (bob.status, bob.unsubscribe_method) == (Status.UNSUBSCRIBED, Subscription.Method.IMPORTED)
     assert (cy.status, cy.unsubscribe_method) == (Status.UNSUBSCRIBED, Subscription.Method.IMPORTED_BOUNCED)
     assert bob.confirmed_at is None and cy.confirmed_at is None
+
+
+def cleaned_export(*emails):
+    return "\n".join([MAILCHIMP_CLEANED, *(mailchimp_row(e, extra=["2023-01-01 00:00:00", "Weekly", "c1"]) for e in emails)])
+
+
+def test_cleaned_addresses_arrive_unsubscribed_and_suppressed_in_bulk(newsletters):
+    briefing = newsletters["briefing"]
+    dry = run(briefing, cleaned_export("cy@example.org"), name="cleaned.csv", dry_run=True)
+    assert dry.imported == 1 and not Suppression.objects.exists()  # a dry run writes nothing here either
+
+    def queries(emails, name):
+        with CaptureQueriesContext(connection) as captured:
+            run(briefing, cleaned_export(*emails), name=name, consent_source="Old form")
+        return len(captured)
+
+    one = queries(["Cy@EXAMPLE.org"], "cleaned.csv")
+    many = queries([f"gone{n}@example.org" for n in range(20)], "cleaned-" + "x" * 200 + ".csv")
+    assert many == one  # one insert per batch, not one query per row
+    cy = Suppression.objects.get(email="cy@example.org")
+    assert (cy.reason, cy.source) == (Suppression.Reason.BOUNCED, "import: cleaned.csv")
+    assert Suppression.objects.get(email="gone0@example.org").source == ("import: cleaned-" + "x" * 200)[:100]
+    assert Suppression.objects.count() == 21
+    assert set(statuses(briefing).values()) == {Status.UNSUBSCRIBED}
+
+
+@pytest.mark.parametrize("batch_size", [1, 500])
+def test_suppressed_addresses_are_skipped_and_reported(newsletters, subscribe, batch_size):
+    briefing = newsletters["briefing"]
+    subscribe("kept@example.org")
+    Suppression.suppress("Kept@Example.org", Suppression.Reason.COMPLAINED, "mailgun")
+    Suppression.suppress("spam@example.org", Suppression.Reason.COMPLAINED, "mailgun")
+    report = run(briefing, "email\nada@example.org\nSPAM@example.org\nkept@example.org\n",
+                 consent_source="Old form", batch_size=batch_size)  # fmt: skip
+    assert (report.imported, report.merged, report.skipped) == (1, 0, {imports.SUPPRESSED: [3, 4]})
+    # Neither confirmed nor made pending by the file: the form's pending subscription is left as it was.
+    assert statuses(briefing) == {"ada@example.org": Status.CONFIRMED, "kept@example.org": Status.PENDING}
+    assert not Subscriber.objects.filter(email__iexact="spam@example.org").exists()
+    assert Suppression.objects.get(email="spam@example.org").reason == Suppression.Reason.COMPLAINED
+
+    # An address a cleaned row suppresses is suppressed for the rows after it, whatever the batches.
+    report = run(briefing, cleaned_export("cy@example.org", "CY@example.org"), batch_size=batch_size)
+    assert (report.imported, report.skipped) == (1, {imports.SUPPRESSED: [3]})
 
 
 def test_substack_export(newsletters):
@@ -261,7 +306,7 @@ def test_the_preview_names_each_formats_columns_and_writes_nothing(newsletters):
 
     assert mapping(MAILCHIMP_CLEANED + "\n") == ("Mailchimp", {
         "Email": "Email Address", "Name": "First Name + Last Name", "Signed up": "OPTIN_TIME, CONFIRM_TIME",
-        "Status": "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed as bounced"})  # fmt: skip
+        "Status": "CLEAN_TIME: an export of cleaned (bounced) addresses, all arrive unsubscribed and suppressed"})  # fmt: skip
     assert mapping(SUBSTACK + "\n")[1]["Status"] == "email_disabled"
     assert mapping("Name,E-mail\n") == ("CSV", {"Email": "E-mail", "Name": "Name", "Signed up": "not in the file",
                                                 "Status": "none: every row is a subscriber"})  # fmt: skip
