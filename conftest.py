@@ -165,12 +165,17 @@ def task_worker():
     if uses_rq():
         import django_rq
         from django_tasks_rq import Job
+        from rq.timeouts import TimerDeathPenalty
 
         from newsdesk.core.queues import Worker
 
         class ThreadWorker(Worker):
+            # Signals are for the main thread only: job timeouts by a timer thread instead
+            # of SIGALRM, and halt() ends the loop instead of SIGTERM.
+            death_penalty_class = TimerDeathPenalty
+
             def _install_signal_handlers(self):
-                pass  # halt() ends the loop instead
+                pass
 
         stopping = threading.Event()
 

@@ -41,8 +41,9 @@ def work(queues=(), burst=False, verbosity=1):
     queues = list(queues) or settings.TASK_QUEUES
     if uses_rq():
         worker = django_rq.get_worker(*queues, worker_class=Worker, job_class=Job)
-        # RQ's scheduler moves tasks queued with run_after (retries) onto their queue when due.
-        worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO" if verbosity else "WARNING")
+        # RQ's scheduler moves tasks queued with run_after (retries) onto their queue when due;
+        # in burst mode it does so once, before the queues are emptied.
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO" if verbosity else "WARNING")
     elif burst:
         call_command(
             "db_worker", batch=True, reload=False, startup_delay=False, queue_name=",".join(queues), verbosity=verbosity

@@ -20,5 +20,4 @@ def subscribe_form(context, newsletters=None, heading=""):
     return {
         **subscribe_form_context(context["request"], open_newsletters),
         "heading": heading,
-        "csrf_token": context.get("csrf_token", ""),
     }
