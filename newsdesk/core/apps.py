@@ -16,8 +16,8 @@ class CoreConfig(AppConfig):
         from newsdesk.feed.models import NewsItem
 
         pre_save.connect(pagecache.remember_listings, sender=ArticlePage)
-        page_published.connect(pagecache.on_page_published)
-        page_unpublished.connect(pagecache.on_page_unpublished)
+        page_published.connect(pagecache.on_page_published_or_unpublished)
+        page_unpublished.connect(pagecache.on_page_published_or_unpublished)
         post_page_move.connect(pagecache.on_page_moved)
         pre_delete.connect(pagecache.on_page_deleted)
         post_save.connect(pagecache.on_picks_saved, sender=EditorsPicks)

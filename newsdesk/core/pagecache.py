@@ -231,11 +231,7 @@ def _referring_objects(page):
             yield model, object_id
 
 
-def on_page_published(sender, instance, **kwargs):
-    page_changed(instance)
-
-
-def on_page_unpublished(sender, instance, **kwargs):
+def on_page_published_or_unpublished(sender, instance, **kwargs):
     page_changed(instance)
 
 

@@ -1,7 +1,6 @@
 """Real servers for the deployment tests: nginx with the shipped configuration, newsdesk's own processes."""
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -159,8 +158,3 @@ def database_url_of(connection):
     params = connection.settings_dict
     user = params.get("USER") or "postgres"
     return f"postgres://{user}@{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
-
-
-def header_value(headers, name):
-    value = headers.get(name)
-    return re.sub(r"\s+", " ", value) if value else value
