@@ -5,7 +5,7 @@ from dataclasses import asdict
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -81,6 +81,8 @@ ACTIONS = {
 
 @require_POST
 def control(request, pk, action):
+    if action != "schedule" and action not in ACTIONS:
+        raise Http404("No such action.")
     issue = _issue(request, pk, "send_issue")
     try:
         if action == "schedule":

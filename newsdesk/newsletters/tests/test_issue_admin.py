@@ -136,3 +136,9 @@ def test_editors_see_the_suppression_list_with_reasons_and_lift_one(editor_clien
     assert "gone@example.org" in html and "Bounced" in html and "mailgun" in html
     editor_client.post(f"/admin/snippets/newsletters/suppression/delete/{suppression.pk}/")
     assert not Suppression.objects.exists()
+
+
+def test_an_unknown_action_is_not_found_and_changes_nothing(editor_client, issue, audience):
+    audience(confirmed=1)
+    assert editor_client.post(send_url(issue, "explode")).status_code == 404
+    assert Issue.objects.get(pk=issue.pk).status == "draft" and not Delivery.objects.exists()
