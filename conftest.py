@@ -2,6 +2,7 @@
 
 import io
 import os
+import time
 
 import pytest
 from django.core.files.images import ImageFile
@@ -197,11 +198,26 @@ def task_worker():
         def halt():
             worker.running = False
 
+    def serve_through_locks():
+        # The worker shares the in-memory database with the live server's threads, and
+        # SQLite answers "database table is locked" at once instead of waiting; the
+        # worker outside its own retry (at BEGIN) then just tries again, as a process
+        # on a database file would after its busy timeout.
+        from django.db import OperationalError
+
+        while True:
+            try:
+                return serve()
+            except OperationalError as error:
+                if "locked" not in str(error):
+                    raise
+                time.sleep(0.1)
+
     def run():
         if shared:
             connections[shared.alias] = shared
         try:
-            serve()
+            serve_through_locks()
         finally:
             if not shared:
                 connections.close_all()
