@@ -124,7 +124,6 @@ def _cacheable_request(request):
 def _storable(response):
     return (
         response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and "private" not in response.get("Cache-Control", "")
     )
@@ -171,9 +170,21 @@ class PageCacheMiddleware:
         # was just replaced: hand it to this reader, keep it for nobody.
         if all(generation <= started for generation in current.values()):
             headers = [(name, value) for name, value in response.items() if name != "X-Page-Cache"]
-            entry = {"status": response.status_code, "headers": headers, "content": response.content, "tags": current}
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            entry = {"status": response.status_code, "headers": headers, "tags": current}
+            if response.streaming:
+                response.streaming_content = self.kept_once_sent(response.streaming_content, key, entry)
+            else:
+                cache.set(key, {**entry, "content": response.content}, timeout=settings.PAGE_CACHE_SECONDS)
         return response
+
+    @staticmethod
+    def kept_once_sent(chunks, key, entry):
+        """Streams a response (a sitemap page) to the reader and keeps it when the last chunk has gone."""
+        sent = []
+        for chunk in chunks:
+            sent.append(chunk)
+            yield chunk
+        cache.set(key, {**entry, "content": b"".join(sent)}, timeout=settings.PAGE_CACHE_SECONDS)
 
     def current_generations(self, tags):
         """The tags' generations, giving a first one to those that have none (new, or evicted)."""

@@ -1,13 +1,16 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.models import Page
+from django.utils.functional import cached_property
+from wagtail.models import Page, Site
 
 from newsdesk.articles.models import published_articles
+from newsdesk.core.links import absolute_url
 
 NEWS_SITEMAP_HOURS = 48
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most this many
@@ -26,18 +29,40 @@ class PublicSiteSitemap(Sitemap):
         # One aggregate query, where Django's default would load every item.
         return self.items().order_by().aggregate(latest=Max("last_published_at"))["latest"]
 
+    @cached_property
+    def root(self):
+        return Site.objects.select_related("root_page").get(is_default_site=True).root_page
+
+    def path_of(self, url_path):
+        # What Page.url gives, from the stored tree path: Page.url asks the cache for
+        # the site's root paths on every call, thousands of times per sitemap.
+        return url_path[len(self.root.url_path) - 1 :]
+
 
 class PagesSitemap(PublicSiteSitemap):
+    """Every public page of the site, 5,000 to a sitemap page, streamed row by row."""
+
     limit = 5000
 
     def items(self):
-        return Page.objects.live().public().filter(depth__gt=1).defer_streamfields().order_by("path")
+        return (
+            Page.objects.live()
+            .public()
+            .descendant_of(self.root, inclusive=True)
+            .order_by("path")
+            .values_list("url_path", "last_published_at")
+        )
 
-    def location(self, page):
-        return page.url
+    def location(self, item):
+        return self.path_of(item[0])
 
-    def lastmod(self, page):
-        return page.last_published_at
+    def stream(self, rows):
+        """The XML of one sitemap page, built as the rows arrive, so memory stays flat however big the archive."""
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        for url_path, last_published_at in rows.iterator(chunk_size=1000):
+            lastmod = f"<lastmod>{last_published_at.isoformat(timespec='seconds')}</lastmod>" if last_published_at else ""
+            yield f"  <url><loc>{escape(absolute_url(self.path_of(url_path)))}</loc>{lastmod}</url>\n"
+        yield "</urlset>\n"
 
 
 class NewsSitemap(PublicSiteSitemap):
@@ -50,7 +75,7 @@ class NewsSitemap(PublicSiteSitemap):
         return published_articles().filter(first_published_at__gte=since).defer_streamfields()
 
     def location(self, article):
-        return article.url
+        return self.path_of(article.url_path)
 
     def lastmod(self, article):
         return article.last_published_at

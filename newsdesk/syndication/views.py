@@ -1,5 +1,6 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -39,7 +40,13 @@ def sitemap_section(request, section):
         )
         response.context_data["newsroom"] = NewsroomSettings.for_request(request)  # rendered lazily
         return response
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    sitemap = SITEMAPS[section]()
+    number = request.GET.get("p", 1)
+    try:
+        rows = sitemap.paginator.page(number).object_list
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404(f"No page {number} of this sitemap.")
+    return StreamingHttpResponse(sitemap.stream(rows), content_type="application/xml")
 
 
 @require_GET

@@ -28,12 +28,13 @@ def commit(django_capture_on_commit_callbacks):
 def state(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
+    response.getvalue()  # a streamed page is kept once it has all been sent
     return response.get("X-Page-Cache")
 
 
 def warm(client, *urls):
     for url in urls:
-        client.get(url)
+        state(client, url)
         assert state(client, url) == "hit", url
 
 
@@ -95,6 +96,16 @@ def test_publishing_refreshes_exactly_the_pages_that_show_the_story(client, news
         assert "Old bridge reopens to trams" in response.content.decode(), url
     for url in unrelated:
         assert state(client, url) == "hit", url
+
+
+def test_the_streamed_sitemap_is_kept_and_renewed_by_a_new_story(client, stories, publish_article, commit):
+    warm(client, "/sitemap-pages.xml")
+    assert client.get("/sitemap-pages.xml").getvalue() == client.get("/sitemap-pages.xml").getvalue()
+    story = commit(publish_article, "Ferry timetable changes")
+    response = client.get("/sitemap-pages.xml")
+    assert response["X-Page-Cache"] == "miss"
+    assert story.url in response.getvalue().decode()
+    assert state(client, "/sitemap-pages.xml") == "hit"
 
 
 def test_a_story_taken_off_a_tag_leaves_that_tag_page_at_once(client, stories, commit):

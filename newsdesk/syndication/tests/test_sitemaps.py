@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.syndication.sitemaps import PagesSitemap
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ def xml(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert "xml" in response["Content-Type"]
-    return ET.fromstring(response.content)
+    return ET.fromstring(response.getvalue())
 
 
 @pytest.fixture
@@ -44,6 +45,18 @@ def test_the_pages_sitemap_lists_every_public_page_on_the_site_url(client, setti
     assert all(url.find(f"{SITEMAP_NS}lastmod") is not None for url in articles)
     fresh.unpublish()
     assert f"{base}/city/fresh-story-more/" not in xml(client, "/sitemap-pages.xml").itertext()
+
+
+def test_the_pages_sitemap_is_streamed_in_pages_of_its_limit(client, settings, monkeypatch, newsroom, stories):
+    monkeypatch.setattr(PagesSitemap, "limit", 3)
+    base = settings.NEWSDESK_SITE_URL
+    index = [loc.text for loc in xml(client, "/sitemap.xml").iter(f"{SITEMAP_NS}loc")]
+    assert index[:2] == [f"{base}/sitemap-pages.xml", f"{base}/sitemap-pages.xml?p=2"]
+    assert client.get("/sitemap-pages.xml").streaming
+    second = [loc.text for loc in xml(client, "/sitemap-pages.xml?p=2").iter(f"{SITEMAP_NS}loc")]
+    assert second == [f"{base}/city/old-story/"]
+    for page in ("3", "0", "two"):
+        assert client.get(f"/sitemap-pages.xml?p={page}").status_code == 404
 
 
 def test_the_news_sitemap_has_the_last_48_hours_by_the_news_rules(client, settings, stories):
