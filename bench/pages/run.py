@@ -13,7 +13,9 @@ shipped deploy/nginx/newsdesk.conf. For each page it runs wrk:
 - cached: as an anonymous reader;
 
 each through the app server alone and through nginx, and the ceiling: the very
-same HTML saved to files and served by the same nginx as static files.
+same HTML saved to files and served by the same nginx as static files. At the
+end it prints the peak memory of each web worker process, to compare between
+archive sizes (the sitemap pages are the largest responses).
 """
 
 import argparse
@@ -89,6 +91,16 @@ def wrk(url, seconds, connections, script, headers=()):
     }
 
 
+def peak_memory_of_workers(pid):
+    """VmHWM of each of gunicorn's worker processes, in MiB: what the largest page (the sitemap) cost them."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    peaks = []
+    for child in children:
+        status = Path(f"/proc/{child}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) // 1024)
+    return sorted(peaks)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=1000)
@@ -156,6 +168,7 @@ def main():
                       f"p95 {result['p95']:7.1f} ms  p99 {result['p99']:7.1f} ms  {result['rps'] / ceiling:6.1%} of ceiling"
                       + (f"  ({result['errors']} errors)" if result["errors"] else ""), flush=True)  # fmt: skip
 
+        print(f"\nweb worker processes' peak memory (VmHWM): {peak_memory_of_workers(web.pid)} MiB")
         print(f"\n{options.articles} articles, wrk -t2 -c{options.connections} -d{options.seconds}s; load: "
               + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())  # fmt: skip
         print("\n| page | server | requests/s | p50 ms | p95 ms | p99 ms | of ceiling |")
