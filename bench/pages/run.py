@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/pages/run.py [--articles 1000] [--seconds 10] [--connections 32]
 
-Uses its own PostgreSQL database (newsdesk_bench, created if missing) and Redis
-database 2, which it empties. Generates the synthetic archive once per size.
+Uses its own PostgreSQL database per archive size (newsdesk_bench_<articles>,
+created if missing) and Redis database 2, which it empties. Generates the
+synthetic archive once per size and keeps it for the next run.
 Starts `newsdesk web` (gunicorn) and, in front of it, Debian's nginx with the
 shipped deploy/nginx/newsdesk.conf. For each page it runs wrk:
 
@@ -33,7 +34,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 from newsdesk.core.tests.servers import fetch, free_port, start_nginx, stop, wait_for  # noqa: E402
 
-DATABASE = "newsdesk_bench"
+DATABASE = "newsdesk_bench_{}"  # one per archive size, kept between runs
 REDIS_URL = "redis://127.0.0.1:6379/2"
 LUA = """
 done = function(summary, latency, requests)
@@ -47,26 +48,27 @@ def newsdesk(env, *args, **kwargs):
     return subprocess.run([sys.executable, "-m", "newsdesk", *args], env=env, check=True, **kwargs)
 
 
-def recreate_database(drop=False):
+def recreate_database(database, drop=False):
     import psycopg
 
     with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
         if drop:
-            db.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone():
-            db.execute(f"CREATE DATABASE {DATABASE}")
+            db.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
+            db.execute(f"CREATE DATABASE {database}")
 
 
 def prepare(env, articles):
     """The archive at the size asked for: kept from the last run of that size, else made afresh."""
     import redis
 
-    recreate_database()
+    database = DATABASE.format(articles)
+    recreate_database(database)
     newsdesk(env, "migrate", "--verbosity", "0")
     count = "from newsdesk.articles.models import ArticlePage; print(ArticlePage.objects.count())"
     have = int(newsdesk(env, "shell", "-c", count, capture_output=True, text=True).stdout.split()[-1])
     if have != articles:
-        recreate_database(drop=True)
+        recreate_database(database, drop=True)
         newsdesk(env, "migrate", "--verbosity", "0")
         started = time.monotonic()
         newsdesk(env, "generate_archive", "--articles", str(articles))
@@ -111,7 +113,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE.format(options.articles)}",
         "REDIS_URL": REDIS_URL,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
