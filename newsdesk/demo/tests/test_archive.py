@@ -45,3 +45,14 @@ def test_listing_pages_run_the_same_number_of_queries_at_10_and_1000_articles(cl
         client.get(url)
     large = {url: queries_for(client, url) for url in PAGES}
     assert large == small
+
+
+def test_the_query_planner_knows_the_new_archive_size_at_once():
+    generate_archive(40, feed_items=12, search_index=False)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'wagtailcore_page'")
+        else:  # SQLite's ANALYZE: the first figure of a table's statistics is its row count
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'wagtailcore_page' LIMIT 1")
+        rows = float(str(cursor.fetchone()[0]).split()[0])
+    assert rows >= 40
