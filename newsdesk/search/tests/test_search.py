@@ -104,3 +104,16 @@ def test_highlight_shows_a_window_around_the_first_match():
     text = " ".join(f"w{n}" for n in range(100)) + " needle " + " ".join(f"v{n}" for n in range(100))
     html = highlight(text, ["needle"], window=9)
     assert html == "… w97 w98 w99 <mark>needle</mark> v0 v1 v2 v3 v4 …"
+
+
+@pytest.mark.production
+def test_on_postgresql_a_search_reads_the_text_index_not_the_whole_table(archive):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few test rows would make a scan the cheaper plan
+        cursor.execute(
+            "EXPLAIN SELECT object_id FROM wagtailsearch_indexentry WHERE (title || body) @@ to_tsquery('substation')"
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "newsdesk_search_entry_text" in plan
