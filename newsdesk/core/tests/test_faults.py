@@ -2,14 +2,18 @@
 
 import shutil
 import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from django.conf import settings
+from django.db import connection
 
 from newsdesk.settings import redis_cache
 
-from .servers import fetch, free_port, newsdesk_process, output_of, production_env, stop, wait_for
+from .servers import RestartableProxy, fetch, free_port, newsdesk_process, output_of, production_env, stop, wait_for
 
 SECRET_DB_PASSWORD = "hunter2-db-password"
 
@@ -85,5 +89,89 @@ def test_without_its_database_the_site_answers_503_and_shows_no_secret(tmp_path)
             assert secret.encode() not in body
             assert secret not in output_of(web)
         assert b"Traceback" not in body
+    finally:
+        stop(web)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """The static files a production web process serves, collected once for the tests below."""
+    folder = tmp_path_factory.mktemp("collected")
+    env = production_env(folder, "postgres://unused@127.0.0.1/unused", None)
+    subprocess.run([sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    return folder / "static"
+
+
+def start_web(env, static):
+    """`newsdesk web` on a free port of its own, with the collected static files; its base URL as .url."""
+    shutil.copytree(static, env["NEWSDESK_DATA_DIR"] + "/static", dirs_exist_ok=True)
+    port = free_port()
+    web = newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}")
+    web.url = f"http://127.0.0.1:{port}"
+    return web
+
+
+def wait_until(check, timeout, message):
+    """Polls check() until it returns something true; fails with message after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not (outcome := check()):
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+    return outcome
+
+
+def assert_no_secret(body, web, env):
+    for secret in (SECRET_DB_PASSWORD, env["SECRET_KEY"]):
+        assert secret.encode() not in body
+        assert secret not in output_of(web)
+
+
+@pytest.fixture
+def database_proxy():
+    """The test database behind a proxy that can "restart" it; its URL has a password, to look for in the output."""
+    params = connection.settings_dict
+    proxy = RestartableProxy(params["HOST"] or "127.0.0.1", int(params["PORT"] or 5432))
+    user = params["USER"] or "postgres"
+    proxy.url = f"postgres://{user}:{SECRET_DB_PASSWORD}@127.0.0.1:{proxy.port}/{params['NAME']}"
+    yield proxy
+    proxy.close()
+
+
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static, database_proxy, publish_article):
+    article = publish_article("Bridge reopens")
+    env = production_env(tmp_path, database_proxy.url, settings.REDIS_URL, NEWSDESK_DB_POOL_TIMEOUT="2")
+    web = start_web(env, collected_static)
+    base = web.url
+    signed_in = {"Cookie": "sessionid=not-a-real-session"}  # never served from the page cache
+    try:
+        assert wait_for(base + "/")[0] == 200
+        fetch(base + article.url)
+        assert fetch(base + article.url)[1]["X-Page-Cache"] == "hit"
+
+        database_proxy.restart_begins()
+        # Longer than the pool's first reconnection attempts (1, 3, 7 and 15 s in), so
+        # that it would be waiting for the next (31 s) if it backed off without bound.
+        outage_ends = time.monotonic() + 16
+        while time.monotonic() < outage_ends:
+            status, headers, body = fetch(base + article.url)
+            assert status == 200 and headers["X-Page-Cache"] == "hit" and b"Bridge reopens" in body
+            # The article for a signed-in reader, and the section page, which was never kept.
+            for url, sent in ((base + article.url, signed_in), (base + "/city/", {})):
+                status, headers, body = fetch(url, sent)
+                assert status == 503 and headers["Retry-After"] and headers["Cache-Control"] == "no-store"
+                assert b"Back in a moment" in body and b"Traceback" not in body
+                assert_no_secret(body, web, env)
+
+        database_proxy.restart_ends()
+        back = time.monotonic()
+        wait_until(lambda: fetch(base + article.url, signed_in)[0] == 200, 30, "uncached pages did not come back")
+        assert time.monotonic() - back < 6, "the pool kept waiting to reconnect"
+        # Requests in every thread at once get working connections: none was kept broken in the pool.
+        urls = [base + url for url in ("/", "/city/", article.url, "/news/")] * 4
+        with ThreadPoolExecutor(max_workers=8) as readers:
+            assert {status for status, _, _ in readers.map(lambda url: fetch(url, signed_in), urls)} == {200}
+        assert_no_secret(b"", web, env)
     finally:
         stop(web)
