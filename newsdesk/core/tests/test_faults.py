@@ -13,31 +13,48 @@ from django.db import connection
 
 from newsdesk.settings import redis_cache
 
-from .servers import RestartableProxy, fetch, free_port, newsdesk_process, output_of, production_env, stop, wait_for
+from .servers import (
+    RestartableProxy,
+    database_url_of,
+    fetch,
+    free_port,
+    newsdesk_process,
+    output_of,
+    production_env,
+    stop,
+    wait_for,
+)
 
 SECRET_DB_PASSWORD = "hunter2-db-password"
+SECRET_REDIS_PASSWORD = "hunter2-redis-password"
 
 
 @pytest.fixture
 def redis_server(tmp_path):
-    """A Redis server of this test's own on a free port, which the test stops and starts again."""
+    """A Redis server of this test's own on a free port, which the test stops and starts again.
+
+    It has a password, in its URL, to look for in what the processes using it show.
+    """
     binary = shutil.which("redis-server")
     if not binary:
         pytest.fail("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)]
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(tmp_path), "--requirepass", SECRET_REDIS_PASSWORD]  # fmt: skip
 
     class Server:
-        url = f"redis://127.0.0.1:{port}/0"
+        url = f"redis://:{SECRET_REDIS_PASSWORD}@127.0.0.1:{port}/0"
 
         def start(self):
             self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-            for _ in range(100):
-                try:
-                    redis.Redis(port=port).ping()
-                    return
-                except redis.ConnectionError:
-                    time.sleep(0.05)
+            client = redis.Redis(port=port, password=SECRET_REDIS_PASSWORD)
+            wait_until(lambda: self._answers(client), 20, "redis-server did not start")
+
+        def _answers(self, client):
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
 
         def stop(self):
             self.process.terminate()
@@ -120,10 +137,10 @@ def wait_until(check, timeout, message):
     return outcome
 
 
-def assert_no_secret(body, web, env):
-    for secret in (SECRET_DB_PASSWORD, env["SECRET_KEY"]):
+def assert_no_secret(body, process, env):
+    for secret in (SECRET_DB_PASSWORD, SECRET_REDIS_PASSWORD, env["SECRET_KEY"]):
         assert secret.encode() not in body
-        assert secret not in output_of(web)
+        assert secret not in output_of(process)
 
 
 @pytest.fixture
@@ -172,6 +189,34 @@ def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static,
         urls = [base + url for url in ("/", "/city/", article.url, "/news/")] * 4
         with ThreadPoolExecutor(max_workers=8) as readers:
             assert {status for status, _, _ in readers.map(lambda url: fetch(url, signed_in), urls)} == {200}
+        assert_no_secret(b"", web, env)
+    finally:
+        stop(web)
+
+
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
+def test_redis_restarting_while_the_site_serves(tmp_path, collected_static, redis_server, publish_article):
+    article = publish_article("Bridge reopens")
+    env = production_env(tmp_path, database_url_of(connection), redis_server.url)
+    web = start_web(env, collected_static)
+    try:
+        assert wait_for(web.url + "/")[0] == 200
+        fetch(web.url + article.url)
+        assert fetch(web.url + article.url)[1]["X-Page-Cache"] == "hit"
+
+        redis_server.stop()
+        for url in (article.url, "/", "/city/", "/news/", "/feeds/rss/", article.url):
+            started = time.monotonic()
+            status, headers, body = fetch(web.url + url)
+            assert status == 200 and headers["X-Page-Cache"] == "miss"  # rendered, and kept nowhere
+            assert time.monotonic() - started < 5
+            assert_no_secret(body, web, env)
+        assert b"Bridge reopens" in body
+
+        redis_server.start()  # empty, as after a restart without persistence
+        kept = lambda: fetch(web.url + article.url)[1]["X-Page-Cache"] == "hit"  # noqa: E731
+        wait_until(kept, 20, "the page cache did not come back")
         assert_no_secret(b"", web, env)
     finally:
         stop(web)
