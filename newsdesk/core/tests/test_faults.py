@@ -4,6 +4,9 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -11,6 +14,9 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from newsdesk.newsletters.forms import started_token
+from newsdesk.newsletters.models import Newsletter
+from newsdesk.newsletters.tests.smtp import Sink
 from newsdesk.settings import redis_cache
 
 from .servers import (
@@ -220,3 +226,55 @@ def test_redis_restarting_while_the_site_serves(tmp_path, collected_static, redi
         assert_no_secret(b"", web, env)
     finally:
         stop(web)
+
+
+@pytest.fixture
+def slow_mail_server():
+    """An SMTP server that takes three seconds over each message: time for Redis to go away while a task runs."""
+    server = Sink(delay=3).start()
+    yield server
+    server.stop()
+
+
+def subscribe(web, email, newsletter, env, settings):
+    """Posts the subscribe form as a reader who took their time to fill it in."""
+    settings.SECRET_KEY = env["SECRET_KEY"]  # the web process's, which signs the form's fill time
+    fields = {"email": email, "newsletter": newsletter.slug, "started": started_token(time.time() - 60), "website": ""}
+    request = urllib.request.Request(web.url + "/newsletters/subscribe/", data=urllib.parse.urlencode(fields).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_carries_on_after_redis_restarts(
+    tmp_path, settings, collected_static, redis_server, slow_mail_server, newsroom
+):
+    mail_server = slow_mail_server
+    newsletter = Newsletter.objects.create(name="The Briefing", slug="briefing", host=newsroom["reporter"],
+                                           cadence="Daily", sender_address="briefing@ledger.example.org")  # fmt: skip
+    env = production_env(tmp_path, database_url_of(connection), redis_server.url,
+                         EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}")  # fmt: skip
+    web, worker = start_web(env, collected_static), newsdesk_process("worker", env)
+    try:
+        assert wait_for(web.url + "/")[0] == 200
+        assert subscribe(web, "first@example.org", newsletter, env, settings) == 200
+        # Redis goes away while the worker sends the first confirmation, and comes back empty.
+        wait_until(lambda: "send_confirmation_email state=RUNNING" in output_of(worker), 60, "the task did not start")
+        redis_server.stop()
+        wait_until(lambda: mail_server.received, 30, "the first confirmation was not sent")
+        # Done with the task, RQ finds Redis gone and its loop ends: newsdesk starts another.
+        wait_until(lambda: "starting again" in output_of(worker), 30, "the worker did not notice Redis leaving")
+        redis_server.start()
+
+        assert subscribe(web, "second@example.org", newsletter, env, settings) == 200
+        wait_until(lambda: len(mail_server.received) == 2, 30, "the worker did not take the next task")
+        assert [recipient for recipient, _ in mail_server.received] == ["first@example.org", "second@example.org"]
+        assert worker.poll() is None
+        assert_no_secret(b"", worker, env)
+    finally:
+        stop(web)
+        stop(worker)
