@@ -93,6 +93,19 @@ def test_a_cache_that_goes_away_makes_pages_slower_not_broken(settings, redis_se
     assert client.get(article.url)["X-Page-Cache"] == "hit"
 
 
+
+@pytest.mark.django_db
+def test_without_the_cache_a_reader_can_still_subscribe(settings, redis_server, client, newsroom):
+    """The rate limits count in the cache: while it is away nothing is counted, and nobody is refused."""
+    settings.CACHES = {"default": redis_cache(redis_server.url)}
+    newsletter = Newsletter.objects.create(name="The Briefing", slug="briefing", host=newsroom["reporter"],
+                                           cadence="Daily", sender_address="briefing@ledger.example.org")  # fmt: skip
+    redis_server.stop()
+    fields = {"email": "reader@example.org", "newsletter": "briefing", "started": started_token(time.time() - 60)}
+    response = client.post("/newsletters/subscribe/", fields)
+    assert response.status_code == 200 and "Check your inbox" in response.content.decode()
+    assert newsletter.subscriptions.get().subscriber.email == "reader@example.org"
+
 def test_without_its_database_the_site_answers_503_and_shows_no_secret(tmp_path):
     port = free_port()
     env = production_env(
