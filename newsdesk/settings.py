@@ -396,7 +396,9 @@ if PROFILE == "production":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # PostgreSQL or Redis away: one line per failed request, not a traceback (core/outages.py).
+    "filters": {"one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_outages"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},

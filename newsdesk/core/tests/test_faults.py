@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import IntegrityError, OperationalError, connection
 
+from newsdesk.core.views import server_error
 from newsdesk.newsletters.forms import started_token
 from newsdesk.newsletters.models import Newsletter
 from newsdesk.newsletters.tests.smtp import Sink
@@ -105,6 +106,20 @@ def test_without_the_cache_a_reader_can_still_subscribe(settings, redis_server, 
     response = client.post("/newsletters/subscribe/", fields)
     assert response.status_code == 200 and "Check your inbox" in response.content.decode()
     assert newsletter.subscriptions.get().subscriber.email == "reader@example.org"
+
+@pytest.mark.parametrize(
+    "error, status",
+    [(OperationalError("connection refused"), 503), (redis.ConnectionError("refused"), 503),
+     (IntegrityError("duplicate key"), 500), (ValueError("a bug"), 500)],
+)  # fmt: skip
+def test_a_service_away_is_a_503_and_a_bug_a_500(rf, error, status):
+    try:
+        raise error
+    except Exception:
+        response = server_error(rf.get("/"))
+    assert response.status_code == status and response["Cache-Control"] == "no-store"
+    assert ("Retry-After" in response) == (status == 503)
+
 
 def test_without_its_database_the_site_answers_503_and_shows_no_secret(tmp_path):
     port = free_port()
@@ -209,6 +224,7 @@ def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static,
         with ThreadPoolExecutor(max_workers=8) as readers:
             assert {status for status, _, _ in readers.map(lambda url: fetch(url, signed_in), urls)} == {200}
         assert_no_secret(b"", web, env)
+        assert "Traceback" not in output_of(web)  # an outage is logged one line at a time
     finally:
         stop(web)
 
@@ -237,6 +253,7 @@ def test_redis_restarting_while_the_site_serves(tmp_path, collected_static, redi
         kept = lambda: fetch(web.url + article.url)[1]["X-Page-Cache"] == "hit"  # noqa: E731
         wait_until(kept, 20, "the page cache did not come back")
         assert_no_secret(b"", web, env)
+        assert "Traceback" not in output_of(web)  # an outage is logged one line at a time
     finally:
         stop(web)
 
