@@ -305,6 +305,14 @@ def test_the_worker_carries_on_after_redis_restarts(
         assert [recipient for recipient, _ in mail_server.received] == ["first@example.org", "second@example.org"]
         assert worker.poll() is None
         assert_no_secret(b"", worker, env)
+
+        # Told to stop while Redis is away, it stops at once rather than wait for Redis.
+        refusals = output_of(worker).count("Connection refused")
+        redis_server.stop()
+        wait_until(lambda: output_of(worker).count("Connection refused") > refusals, 30, "Redis left unnoticed")
+        started = time.monotonic()
+        stop(worker)
+        assert worker.returncode == 0 and time.monotonic() - started < 15
     finally:
         stop(web)
         stop(worker)
