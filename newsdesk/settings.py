@@ -184,6 +184,12 @@ if PROFILE == "production":
             "min_size": 1,
             "max_size": int(os.environ.get("WEB_THREADS", "4")) + 2,
             "timeout": float(os.environ.get("NEWSDESK_DB_POOL_TIMEOUT", "5")),
+            # The pool reconnects with a delay that doubles after each failure, for
+            # `reconnect_timeout` seconds (five minutes by default), so after a long
+            # outage the site would stay down for as long again. Given up sooner, the
+            # next request starts a new attempt at once: the site is back within
+            # seconds of PostgreSQL (core/tests/test_faults.py).
+            "reconnect_timeout": 5,
         },
         "connect_timeout": 5,
         **DATABASES["default"].get("OPTIONS", {}),
@@ -390,7 +396,9 @@ if PROFILE == "production":
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # PostgreSQL or Redis away: one line per failed request, not a traceback (core/outages.py).
+    "filters": {"one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_outages"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},

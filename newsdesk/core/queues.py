@@ -1,11 +1,23 @@
 """Running the task queue: the database queue, or RQ on Redis when REDIS_URL is set."""
 
+import logging
+import time
+
 import django_rq
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connections
 from django_tasks_rq import Job
+from redis.exceptions import RedisError
+from rq.exceptions import StopRequested
 from rq.worker import SimpleWorker
+
+logger = logging.getLogger("newsdesk.worker")
+
+# After RQ's loop has stopped on an error (Redis went away during a task, say),
+# `newsdesk worker` starts a new one after the first delay, doubling up to the
+# second while Redis stays away, so the worker is back within seconds of Redis.
+RESTART_DELAYS = (1, 8)
 
 
 def release_connections():
@@ -24,12 +36,38 @@ class Worker(SimpleWorker):
     replaced instead of failing every later job.
     """
 
+    # RQ retries a lost connection while waiting for a task, with a delay that
+    # doubles up to a minute; capped lower, the worker finds Redis back sooner.
+    max_connection_wait_time = 8.0
+
+    def __init__(self, *args, **kwargs):
+        # RQ's scheduler (delayed retries) runs in a process of its own that ends
+        # on any Redis error; the worker starts it again at its maintenance, every
+        # ten minutes by default: every minute, retries are late by a minute at most.
+        kwargs.setdefault("maintenance_interval", 60)
+        super().__init__(*args, **kwargs)
+        self.stop_requested = False
+
+    def request_stop(self, signum, frame):
+        self.stop_requested = True
+        super().request_stop(signum, frame)
+
     def execute_job(self, job, queue):
         release_connections()
         try:
             return super().execute_job(job, queue)
         finally:
             release_connections()
+
+    def teardown(self):
+        """RQ's, except that with Redis away the listener for commands still stops, instead of
+        retrying beside the next worker; recording the worker's end in Redis is what fails."""
+        try:
+            super().teardown()
+        except RedisError:
+            if self.pubsub_thread:
+                self.pubsub_thread.stop()
+            raise
 
 
 def uses_rq():
@@ -40,13 +78,45 @@ def work(queues=(), burst=False, verbosity=1):
     """Serves the queues named (all by default) until stopped, or until they are empty with burst."""
     queues = list(queues) or settings.TASK_QUEUES
     if uses_rq():
-        worker = django_rq.get_worker(*queues, worker_class=Worker, job_class=Job)
-        # RQ's scheduler moves tasks queued with run_after (retries) onto their queue when due;
-        # in burst mode it does so once, before the queues are emptied.
-        worker.work(burst=burst, with_scheduler=True, logging_level="INFO" if verbosity else "WARNING")
+        work_on_redis(queues, burst, logging_level="INFO" if verbosity else "WARNING")
     elif burst:
         call_command(
             "db_worker", batch=True, reload=False, startup_delay=False, queue_name=",".join(queues), verbosity=verbosity
         )
     else:
         call_command("db_worker", queue_name=",".join(queues), interval=1, reload=False, verbosity=verbosity)
+
+
+def work_on_redis(queues, burst, logging_level):
+    """RQ's worker, started again whenever its loop stops on an error rather than on request.
+
+    RQ rides out Redis going away only while it waits for a task; gone while a
+    task runs or between two, RQ's loop logs the error and ends. Without this,
+    every Redis restart would leave the queues unserved until the process was.
+    """
+    delay = RESTART_DELAYS[0]
+    while True:
+        started = time.monotonic()
+        worker = error = None
+        try:
+            worker = django_rq.get_worker(*queues, worker_class=Worker, job_class=Job)
+            # RQ's scheduler moves tasks queued with run_after (retries) onto their queue when due;
+            # in burst mode it does so once, before the queues are emptied.
+            worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
+        except RedisError as raised:  # Redis away as the worker starts or records its end
+            if burst:
+                raise
+            error = raised
+        except StopRequested:
+            return
+        if burst or (worker and worker.stop_requested):
+            return
+        if time.monotonic() - started > RESTART_DELAYS[1]:
+            delay = RESTART_DELAYS[0]  # it served a while: a new failure, not the same one
+        reason = f"{type(error).__name__}: {error}" if error else "see above"
+        logger.warning("The task worker stopped on an error (%s); starting again in %d s", reason, delay)
+        try:
+            time.sleep(delay)
+        except StopRequested:  # SIGTERM while waiting, through the handler of the worker that stopped
+            return
+        delay = min(delay * 2, RESTART_DELAYS[1])

@@ -2,11 +2,11 @@ import re
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template import loader
-from redis.exceptions import RedisError
 from django.views.static import serve
+
+from newsdesk.core.outages import unavailable_service_error
 
 BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 CHUNK = 64 * 1024
@@ -54,19 +54,15 @@ def _read(file, start, length):
             yield chunk
 
 
-# Errors that mean a service the site needs (PostgreSQL, or Redis as the task
-# queue) is away for now: readers get a 503 asking them to come back, and the
-# next request tries again, since the connection pool replaces broken connections.
-UNAVAILABLE = (DatabaseError, RedisError)
-
-
 def server_error(request):
     """Django's handler500, which runs inside the `except` of the failed request.
 
-    Neither page touches the database or shows anything of the error.
+    A service the site needs (PostgreSQL, or Redis as the task queue) away for
+    now gets a 503 asking readers to come back; the next request tries again,
+    since the connection pool replaces broken connections. Neither page touches
+    the database or shows anything of the error.
     """
-    error = sys.exc_info()[1]
-    if isinstance(error, UNAVAILABLE):
+    if unavailable_service_error(sys.exc_info()[1]):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "10"
     else:

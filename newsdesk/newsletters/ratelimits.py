@@ -15,4 +15,6 @@ def allow(scope, key, limit, period):
     except ValueError:  # expired between add and incr: this hit opens a new window
         cache.set(cache_key, 1, timeout=period)
         count = 1
-    return count <= limit
+    # None: the cache is away (Redis down, its errors ignored). Nothing can be counted,
+    # and refusing everyone would break the site where a missing cache should only slow it.
+    return count is None or count <= limit

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -158,3 +159,77 @@ def database_url_of(connection):
     params = connection.settings_dict
     user = params.get("USER") or "postgres"
     return f"postgres://{user}@{params.get('HOST') or '127.0.0.1'}:{params.get('PORT') or 5432}/{params['NAME']}"
+
+
+class RestartableProxy:
+    """A TCP proxy in front of a service this test may not restart (the machine's PostgreSQL).
+
+    restart_begins() does to the processes behind it what a restarting server
+    does: every open connection is dropped and new ones are refused, until
+    restart_ends() accepts them again, on the same port.
+    """
+
+    def __init__(self, host, port):
+        self.target = (host, port)
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self._open = set()
+        self._listener = None
+        self.restart_ends()
+
+    def restart_ends(self):
+        listener = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR: the port is ours again at once
+        with self._lock:
+            self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), name="proxy-accept", daemon=True).start()
+
+    def restart_begins(self):
+        with self._lock:
+            listener, self._listener = self._listener, None
+            dropped, self._open = self._open, set()
+        if listener:
+            # shutdown() wakes the thread blocked in accept(); close() alone would leave it listening.
+            self._drop(listener)
+        for sock in dropped:
+            self._drop(sock)
+
+    close = restart_begins
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # restart_begins() closed it
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self._lock:
+                if listener is not self._listener:  # a restart began while connecting
+                    self._drop(client), self._drop(upstream)
+                    return
+                self._open |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), name="proxy-pump", daemon=True).start()
+
+    def _pump(self, source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, sink):
+            with self._lock:
+                self._open.discard(sock)
+            self._drop(sock)
+
+    @staticmethod
+    def _drop(sock):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
