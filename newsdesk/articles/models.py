@@ -40,6 +40,20 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def route_to_child(parent, child_model, request, path_components):
+    """Page.route for a parent whose children are all of one type: one query per level instead of two.
+
+    Wagtail finds the child as a plain Page and then fetches its specific
+    object; querying the child's own model gives the specific object at once.
+    """
+    try:
+        child = child_model.objects.child_of(parent).get(slug=path_components[0])
+    except child_model.DoesNotExist:
+        return Page.route(parent, request, path_components)  # another type of child, or a 404
+    child._cached_parent_obj = parent  # as Page.route does: no query for the parent
+    return child.route(request, path_components[1:])
+
+
 class SectionPage(Page):
     """A section of the newsroom (City, Culture, ...), parent of its articles."""
 
@@ -48,6 +62,11 @@ class SectionPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("description")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]
+
+    def route(self, request, path_components):
+        if path_components:
+            return route_to_child(self, ArticlePage, request, path_components)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from newsdesk.articles.listings import of_section  # listings builds on this module
@@ -107,9 +126,15 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "article"
 
-    @property
+    # The article page shows the bylines and tags in several places (byline, meta
+    # tags, structured data): each is fetched once per page object.
+    @cached_property
     def contributors(self):
         return [byline.contributor for byline in self.bylines.all()]
+
+    @cached_property
+    def tag_list(self):
+        return list(self.tags.all())
 
     @cached_property
     def section(self):
@@ -146,7 +171,7 @@ class ArticlePage(Page):
             "datePublished": self.first_published_at,
             "dateModified": self.last_published_at or self.first_published_at,
             "articleSection": self.section.title,
-            "keywords": [tag.name for tag in self.tags.all()],
+            "keywords": [tag.name for tag in self.tag_list],
             "author": [contributor.structured_data() for contributor in self.contributors],
             "publisher": {"@type": "NewsMediaOrganization", "name": newsroom.name, "url": absolute_url("/")},
             "inLanguage": "en",
