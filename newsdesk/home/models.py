@@ -32,7 +32,7 @@ class HomePage(Page):
 
     def route(self, request, path_components):
         if path_components:
-            return route_to_child(self, SectionPage, request, path_components)
+            return route_to_child(self, SectionPage.objects.all(), request, path_components)
         return super().route(request, path_components)
 
     @cached_property
