@@ -262,4 +262,4 @@ def test_an_article_page_fetches_its_bylines_and_tags_once(client, newsroom, pub
     tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries if " FROM " in query["sql"]]
     assert tables.count('"taggit_tag"') == 1
     assert tables.count('"articles_articlebyline"') == 1
-    assert len(queries) <= 20, "\n".join(query["sql"] for query in queries.captured_queries)
+    assert len(queries) <= 17, "\n".join(query["sql"] for query in queries.captured_queries)

@@ -69,11 +69,14 @@ def change_behind_wagtails_back(article, title):
     ArticlePage.objects.filter(pk=article.pk).update(title=title)
 
 
-def test_kept_fragments_save_queries_and_show_the_same_page(reader, stories, django_assert_max_num_queries):
+def test_kept_fragments_save_queries_and_show_the_same_page(reader, newsroom, stories, django_assert_max_num_queries):
     first, second = stories
-    for url in (first.url, second.url, "/"):
+    # The site, the newsroom's settings, the session, routing and view restrictions;
+    # an article adds its bylines, its tags and the newsletters of its subscribe form.
+    expected = {first.url: 10, second.url: 10, "/": 6, newsroom["section"].url: 7, "/news/": 4}
+    for url, queries in expected.items():
         rendered = text(reader, url)
-        with django_assert_max_num_queries(12):  # the page itself, its bylines, tags and narration
+        with django_assert_max_num_queries(queries):
             assert text(reader, url) == rendered, url
 
 
@@ -111,12 +114,37 @@ def test_unpublishing_takes_the_story_off_the_front_page_the_picks_and_the_feed(
     assert "Bridge reopens" not in text(reader, "/")
 
 
-def test_a_news_item_reaches_the_feed_block_of_rendered_pages_at_once(reader, stories, commit):
+def test_a_news_item_reaches_the_feed_block_and_the_news_page_at_once(reader, stories, commit):
     first, _ = stories
-    assert "Power back in the east" not in text(reader, first.url)
+    for url in (first.url, "/", "/news/"):
+        assert "Power back in the east" not in text(reader, url)
     commit(NewsItem.objects.create, headline="Power back in the east", summary="All districts have power.", live=True,
            first_published_at=first.first_published_at)  # fmt: skip
-    assert "Power back in the east" in text(reader, first.url)
+    for url in (first.url, "/", "/news/"):
+        assert "Power back in the east" in text(reader, url), url
+
+
+def test_a_kept_fragment_is_the_same_for_every_request_until_its_tag_is_renewed(rf, newsroom, fragments):
+    from newsdesk.core.fragments import cached_fragment
+    from newsdesk.core.pagecache import bump
+
+    request = rf.get("/")
+    assert cached_fragment(request, "box", ["picks"], lambda: "first") == "first"
+    assert cached_fragment(request, "box", ["picks"], lambda: "second") == "first"
+    assert cached_fragment(request, "box", ["picks"], lambda: "other", vary=("elsewhere",)) == "other"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("django.db.transaction.on_commit", lambda renew: renew())
+        bump({"picks"})
+    assert cached_fragment(request, "box", ["picks"], lambda: "third") == "third"
+
+
+def test_previews_are_never_kept_nor_served_from_the_cache(rf, newsroom, fragments):
+    from newsdesk.core.fragments import cached_fragment
+
+    request = rf.get("/")
+    cached_fragment(request, "body", ["page:1"], lambda: "published")
+    request.is_preview = True
+    assert cached_fragment(request, "body", ["page:1"], lambda: "draft") == "draft"
 
 
 def test_editors_picks_follow_the_editors(reader, newsroom, stories, commit):
