@@ -62,6 +62,7 @@ VIEW_TAGS = {
 
 
 def page_tag(page):
+    """The tag of a Wagtail page, renewed whenever it, or anything it shows, is published, moved or deleted."""
     return f"page:{page.pk}"
 
 

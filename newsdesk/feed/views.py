@@ -26,7 +26,7 @@ def news_page(request):
         request,
         "feed/news_page.html",
         {
-            "before": before or "",
+            "before": str(before) if before else "",
             "is_first_page": before is None,
             # Read only when the template renders the items, not when its kept fragment is reused.
             "feed": SimpleLazyObject(lambda: page_of_items(before)),

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from newsdesk.core.fragments import cached_fragment
 from newsdesk.core.links import absolute_url as make_absolute_url
-from newsdesk.core.pagecache import page_tag as pagecache_page_tag
+from newsdesk.core.pagecache import page_tag
 from newsdesk.core.xml import xml_safe as strip_non_xml
 
 register = template.Library()
@@ -59,7 +59,7 @@ class CachedFragmentNode(template.Node):
             self.name.resolve(context),
             [str(tag.resolve(context)) for tag in self.tags],
             lambda: self.nodelist.render(context),
-            vary=tuple(value.resolve(context) for value in self.vary),
+            vary=tuple(str(value.resolve(context)) for value in self.vary),
         )
 
 
@@ -85,7 +85,4 @@ def cachedfragment(parser, token):
     )
 
 
-@register.filter
-def page_tag(page):
-    """The page cache's tag of a Wagtail page, renewed whenever it is published, moved or deleted."""
-    return pagecache_page_tag(page)
+register.filter("page_tag", page_tag)

@@ -185,3 +185,22 @@ def test_without_the_cache_every_fragment_is_rendered(reader, stories, monkeypat
     text(reader, first.url)
     change_behind_wagtails_back(first, "Seen at once")
     assert "Seen at once" in text(reader, "/")
+
+
+def test_each_page_of_the_news_page_is_kept_apart(reader, fragments, newsroom):
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsdesk.feed.views import ITEMS_PER_PAGE
+
+    now = timezone.now()
+    for number in range(ITEMS_PER_PAGE + 1):
+        NewsItem.objects.create(headline=f"Item number {number}", summary="A summary.", live=True,
+                                first_published_at=now - timedelta(minutes=number))  # fmt: skip
+    first_page = text(reader, "/news/")
+    older = re.search(r'href="(\?before=[^"]+)"', first_page).group(1)
+    assert f"Item number {ITEMS_PER_PAGE}<" not in first_page
+    assert f"Item number {ITEMS_PER_PAGE}<" in text(reader, "/news/" + older)
+    assert text(reader, "/news/") == first_page
