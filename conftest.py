@@ -52,6 +52,7 @@ def _isolated_files(settings, tmp_path):
     # Tests that change content behind Wagtail's back expect the next request to
     # see it; the page cache's own tests turn it on (core/tests/test_pagecache.py).
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0  # the same, for parts of pages (core/tests/test_fragments.py)
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {

@@ -266,6 +266,10 @@ else:
 # changes to articles reach it at once; this bounds how old the news feed block
 # beside a cached page can be for readers without JavaScript. 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("NEWSDESK_PAGE_CACHE_SECONDS", "60"))
+# How long parts of pages shared by every reader (the news feed block, the picks,
+# the sections, an article's body: core/fragments.py) are kept for requests the
+# page cache does not answer. Changes reach them at once; 0 turns them off.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("NEWSDESK_FRAGMENT_CACHE_SECONDS", "300"))
 
 # A CDN or caching proxy in front: Wagtail's frontend-cache invalidation purges the
 # URLs of what changed, e.g. NEWSDESK_PURGE_URL=http://127.0.0.1:6081 for Varnish.

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -40,6 +40,21 @@ def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def route_to_child(parent, children, request, path_components):
+    """Page.route for a parent whose children are all of one type: one query per level instead of two.
+
+    Wagtail finds the child as a plain Page and then fetches its specific
+    object; querying the child's own model (children, a queryset of it) gives
+    the specific object at once.
+    """
+    try:
+        child = children.child_of(parent).get(slug=path_components[0])
+    except children.model.DoesNotExist:
+        return Page.route(parent, request, path_components)  # another type of child, or a 404
+    child._cached_parent_obj = parent  # as Page.route does: no query for the parent
+    return child.route(request, path_components[1:])
+
+
 class SectionPage(Page):
     """A section of the newsroom (City, Culture, ...), parent of its articles."""
 
@@ -49,12 +64,22 @@ class SectionPage(Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]
 
+    def route(self, request, path_components):
+        if path_components:
+            # What the article page shows besides its own fields, fetched with it.
+            articles = ArticlePage.objects.select_related("narration").prefetch_related(
+                Prefetch("bylines", queryset=ArticleByline.objects.select_related("contributor")), "tags"
+            )
+            return route_to_child(self, articles, request, path_components)
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from newsdesk.articles.listings import of_section  # listings builds on this module
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = of_section(self)
-        context["articles"] = paginate(request, context["listing"].articles)
+        context["listing"] = listing = of_section(self)
+        # Read only when the template renders the list, not when its kept fragment is reused.
+        context["articles"] = SimpleLazyObject(lambda: paginate(request, listing.articles))
         return context
 
 
@@ -107,9 +132,15 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "article"
 
-    @property
+    # The article page shows the bylines and tags in several places (byline, meta
+    # tags, structured data): each is fetched once per page object.
+    @cached_property
     def contributors(self):
         return [byline.contributor for byline in self.bylines.all()]
+
+    @cached_property
+    def tag_list(self):
+        return list(self.tags.all())
 
     @cached_property
     def section(self):
@@ -146,7 +177,7 @@ class ArticlePage(Page):
             "datePublished": self.first_published_at,
             "dateModified": self.last_published_at or self.first_published_at,
             "articleSection": self.section.title,
-            "keywords": [tag.name for tag in self.tags.all()],
+            "keywords": [tag.name for tag in self.tag_list],
             "author": [contributor.structured_data() for contributor in self.contributors],
             "publisher": {"@type": "NewsMediaOrganization", "name": newsroom.name, "url": absolute_url("/")},
             "inLanguage": "en",

@@ -8,15 +8,17 @@ page, so editors see their "Edit" links and their changes at once.
 Invalidation is by dependency, not by URL. Every cached response names the
 dependencies ("tags") it was rendered from: the Wagtail page it is
 (`page:<id>`), the listings it shows (`tag:<slug>`, `author:<slug>`), or a
-family of outputs (`feeds`, `sitemaps`, `search`, `newsfeed`, `picks`). Each
+family of outputs (`feeds`, `sitemaps`, `search`, `newsfeed`, `picks`,
+`sections`: the navigation on every page). Each
 tag has a generation in the cache, the time it last changed. An entry keeps the
 generations it was rendered under, and is served only while all of them are
 still current. Publishing, unpublishing, moving or deleting a page gives new
 generations to exactly the tags it touches (`page_changed`): the page, its
 ancestors (its section, the home page), its tag and author pages before and
 after the change, every page that shows it through a card (Wagtail's reference
-index), the editors' picks beside every page if it is among them, the feeds,
-the sitemaps and search. Nothing else is re-rendered. One small key per tag
+index), the editors' picks beside every page if it is among them, the news
+feed if an item links it, the sections if it is one, the feeds, the sitemaps
+and search. Nothing else is re-rendered. One small key per tag
 changes; no list of URLs is kept, so paginated listings and search queries are
 covered too.
 
@@ -59,6 +61,11 @@ VIEW_TAGS = {
 }
 
 
+def page_tag(page):
+    """The tag of a Wagtail page, renewed whenever it, or anything it shows, is published, moved or deleted."""
+    return f"page:{page.pk}"
+
+
 def add_tags(request, *tags):
     """Marks the response to this request as cacheable, depending on the tags given."""
     if hasattr(request, "page_cache_tags"):
@@ -69,6 +76,21 @@ def generations(tags):
     keys = {tag: GENERATION_KEY.format(tag) for tag in tags}
     found = cache.get_many(keys.values())
     return {tag: found.get(key) for tag, key in keys.items()}
+
+
+def current_generations(tags):
+    """The tags' generations, giving a first one to those that have none (new, or evicted).
+
+    With the cache away nothing can be checked later: every generation reads as
+    infinite, which tells callers to keep nothing.
+    """
+    current = generations(tags)
+    for tag, generation in current.items():
+        if generation is None:
+            cache.add(GENERATION_KEY.format(tag), 0.0, timeout=None)
+    if None in current.values():
+        current = generations(tags)
+    return current if None not in current.values() else {tag: float("inf") for tag in tags}
 
 
 def bump(tags):
@@ -163,7 +185,7 @@ class PageCacheMiddleware:
             add_tags(request, *VIEW_TAGS[match.url_name](match.kwargs))
         if not request.page_cache_tags or not _storable(response):
             return response
-        current = self.current_generations(request.page_cache_tags)
+        current = current_generations(request.page_cache_tags)
         _public_headers(response, started)
         response["X-Page-Cache"] = "miss"
         # A tag renewed while this page was being rendered may mean it shows what
@@ -186,17 +208,6 @@ class PageCacheMiddleware:
             yield chunk
         cache.set(key, {**entry, "content": b"".join(sent)}, timeout=settings.PAGE_CACHE_SECONDS)
 
-    def current_generations(self, tags):
-        """The tags' generations, giving a first one to those that have none (new, or evicted)."""
-        current = generations(tags)
-        for tag, generation in current.items():
-            if generation is None:
-                cache.add(GENERATION_KEY.format(tag), 0.0, timeout=None)
-        if None in current.values():
-            current = generations(tags)
-        # Redis down: nothing can be checked later, so nothing is kept.
-        return current if None not in current.values() else {tag: float("inf") for tag in tags}
-
 
 def _listing_tags(article_id):
     """The tag and author pages an article is listed on, as stored now."""
@@ -217,16 +228,22 @@ def page_changed(page):
     """The tags of everything that shows this page: see the module's docstring."""
     from wagtail.models import Page
 
+    from newsdesk.articles.models import SectionPage
     from newsdesk.curation.models import EditorsPicks
+    from newsdesk.feed.models import NewsItem
 
-    tags = {f"page:{page.pk}", "feeds", "sitemaps", "search"}
+    tags = {page_tag(page), "feeds", "sitemaps", "search"}
     tags |= {f"page:{pk}" for pk in page.get_ancestors().values_list("pk", flat=True)}
     tags |= getattr(page, "_listed_before", set()) | _listing_tags(page.pk)
+    if page.specific_class and issubclass(page.specific_class, SectionPage):
+        tags.add("sections")
     for model, object_id in _referring_objects(page):
         if issubclass(model, Page):
             tags.add(f"page:{object_id}")
         elif issubclass(model, EditorsPicks):
             tags.add("picks")
+        elif issubclass(model, NewsItem):  # a news item links its story while the story is live
+            tags.add("newsfeed")
     bump(tags)
 
 

@@ -1,6 +1,7 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 
 from newsdesk.feed.models import Cursor, NewsItem
 
@@ -20,23 +21,31 @@ def cursor_from(request, name):
 
 def news_page(request):
     """The feed's own page ("More news"), newest first, paged by cursor."""
-    items = NewsItem.objects.published()
     before = cursor_from(request, "before")
+    return render(
+        request,
+        "feed/news_page.html",
+        {
+            "before": str(before) if before else "",
+            "is_first_page": before is None,
+            # Read only when the template renders the items, not when its kept fragment is reused.
+            "feed": SimpleLazyObject(lambda: page_of_items(before)),
+        },
+    )
+
+
+def page_of_items(before):
+    items = NewsItem.objects.published()
     if before:
         items = items.filter(before.older())
     page = list(items[: ITEMS_PER_PAGE + 1])
     has_older = len(page) > ITEMS_PER_PAGE
     page = page[:ITEMS_PER_PAGE]
-    return render(
-        request,
-        "feed/news_page.html",
-        {
-            "items": page,
-            "is_first_page": before is None,
-            "older_cursor": Cursor.of(page[-1]) if has_older else None,
-            "latest_cursor": Cursor.of(page[0]) if page and before is None else "",
-        },
-    )
+    return {
+        "items": page,
+        "older_cursor": Cursor.of(page[-1]) if has_older else None,
+        "latest_cursor": Cursor.of(page[0]) if page and before is None else "",
+    }
 
 
 def updates(request):

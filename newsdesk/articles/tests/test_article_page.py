@@ -248,3 +248,18 @@ def test_home_and_section_pages_link_the_latest_articles(client, newsroom, publi
 def test_section_pages_answer_any_page_number(client, publish_article, page_param):
     publish_article()
     assert client.get("/city/", {"page": page_param}).status_code == 200
+
+
+def test_an_article_page_fetches_its_bylines_and_tags_once(client, newsroom, publish_article):
+    """Bylines and tags appear in the byline, the meta tags and the structured data: one query each, not one per place."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = publish_article(bylines=[newsroom["reporter"], newsroom["desk"]], tags=["bridges", "roads"])
+    client.get(article.url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(article.url).status_code == 200
+    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries if " FROM " in query["sql"]]
+    assert tables.count('"taggit_tag"') == 1
+    assert tables.count('"articles_articlebyline"') == 1
+    assert len(queries) <= 17, "\n".join(query["sql"] for query in queries.captured_queries)

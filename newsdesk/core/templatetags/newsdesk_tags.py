@@ -5,7 +5,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsdesk.core.fragments import cached_fragment
 from newsdesk.core.links import absolute_url as make_absolute_url
+from newsdesk.core.pagecache import page_tag
 from newsdesk.core.xml import xml_safe as strip_non_xml
 
 register = template.Library()
@@ -45,3 +47,42 @@ def edit_link(context, page):
         and page.permissions_for_user(user).can_edit()
     )
     return {"page": page, "can_edit": can_edit}
+
+
+class CachedFragmentNode(template.Node):
+    def __init__(self, nodelist, name, tags, vary):
+        self.nodelist, self.name, self.tags, self.vary = nodelist, name, tags, vary
+
+    def render(self, context):
+        return cached_fragment(
+            context.get("request"),
+            self.name.resolve(context),
+            [str(tag.resolve(context)) for tag in self.tags],
+            lambda: self.nodelist.render(context),
+            vary=tuple(str(value.resolve(context)) for value in self.vary),
+        )
+
+
+@register.tag
+def cachedfragment(parser, token):
+    """Keeps what it encloses until one of the page cache's tags it names is renewed (core/fragments.py).
+
+        {% cachedfragment "name" "tag" page|page_tag vary value ... %}...{% endcachedfragment %}
+    """
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("cachedfragment needs a name.")
+    tags, vary = bits[1:], []
+    if "vary" in tags:
+        tags, vary = tags[: tags.index("vary")], tags[tags.index("vary") + 1 :]
+    nodelist = parser.parse(("endcachedfragment",))
+    parser.delete_first_token()
+    return CachedFragmentNode(
+        nodelist,
+        parser.compile_filter(bits[0]),
+        [parser.compile_filter(tag) for tag in tags],
+        [parser.compile_filter(value) for value in vary],
+    )
+
+
+register.filter("page_tag", page_tag)
