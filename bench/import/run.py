@@ -26,12 +26,34 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-GHOST_HEADER = ["id", "email", "name", "note", "subscribed_to_emails", "complimentary_plan", "stripe_customer_id",
-                "created_at", "deleted_at", "labels", "tiers"]  # fmt: skip
+GHOST_HEADER = [
+    "id",
+    "email",
+    "name",
+    "note",
+    "subscribed_to_emails",
+    "complimentary_plan",
+    "stripe_customer_id",
+    "created_at",
+    "deleted_at",
+    "labels",
+    "tiers",
+]
 
 
 def write_ghost_export(path, rows, prefix):
-    names = ["Ada", "Bohdan", "Chiara", "Dmytro", "Esther", "Farah", "Gustavo", "Hanna", "Ivan", "Jun"]
+    names = [
+        "Ada",
+        "Bohdan",
+        "Chiara",
+        "Dmytro",
+        "Esther",
+        "Farah",
+        "Gustavo",
+        "Hanna",
+        "Ivan",
+        "Jun",
+    ]
     randomness = random.Random(rows)
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
@@ -40,8 +62,21 @@ def write_ghost_export(path, rows, prefix):
             name = f"{randomness.choice(names)} {randomness.choice(names)}son"
             subscribed = "false" if n % 50 == 0 else "true"
             created = f"20{randomness.randint(15, 25)}-0{randomness.randint(1, 9)}-1{randomness.randint(0, 9)}T08:30:00.000Z"
-            writer.writerow([f"{n:024x}", f"{prefix}.reader{n}@example{n % 97}.org", name, "", subscribed, "false", "",
-                             created, "", "", ""])  # fmt: skip
+            writer.writerow(
+                [
+                    f"{n:024x}",
+                    f"{prefix}.reader{n}@example{n % 97}.org",
+                    name,
+                    "",
+                    subscribed,
+                    "false",
+                    "",
+                    created,
+                    "",
+                    "",
+                    "",
+                ]
+            )
 
 
 def bare(path):
@@ -61,8 +96,15 @@ def bare(path):
 
 def newsdesk(path, slug, env):
     """The real path, the command in its own process; returns seconds, CPU seconds, its output and peak memory in MiB."""
-    command = [str(ROOT / ".venv/bin/newsdesk"), "import_subscribers", slug, str(path), "--confirmed",
-               "--consent-source", "Benchmark: readers of the old site"]  # fmt: skip
+    command = [
+        str(ROOT / ".venv/bin/newsdesk"),
+        "import_subscribers",
+        slug,
+        str(path),
+        "--confirmed",
+        "--consent-source",
+        "Benchmark: readers of the old site",
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
@@ -96,28 +138,39 @@ def main():
     sizes = (options.small, options.rows)
 
     data_dir = Path(tempfile.mkdtemp(prefix="newsdesk-bench-import-"))
-    env = {**os.environ, "NEWSDESK_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
+    env = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": str(data_dir),
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+    }
     # This process stays without Django until the imports are done: a child's
     # peak memory (ru_maxrss) counts its parent's size at the fork.
     newsdesk_command = str(ROOT / ".venv/bin/newsdesk")
     subprocess.run([newsdesk_command, "migrate", "--verbosity", "0"], env=env, check=True)
     slugs = [f"bench-{rows}" for rows in sizes]
-    subprocess.run([newsdesk_command, "shell", "--verbosity", "0", "-c", SETUP.format(slugs=slugs)], env=env,
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [newsdesk_command, "shell", "--verbosity", "0", "-c", SETUP.format(slugs=slugs)],
+        env=env,
+        check=True,
+    )
     print(f"load average (1, 5, 15 min): {load()}, on {os.cpu_count()} cores")
 
     results = {}
-    for rows, slug in zip(sizes, slugs):
+    for rows, slug in zip(sizes, slugs, strict=False):
         path = data_dir / f"ghost-{rows}.csv"
         write_ghost_export(path, rows, slug)
         seconds, cpu, output, peak = newsdesk(path, slug, env)
         imported = next(line for line in output.splitlines() if line.startswith("Imported:"))
         results[rows] = (path, seconds, peak)
-        print(f"{rows:>7} rows ({path.stat().st_size / 2**20:.1f} MiB), newsdesk import_subscribers: {seconds:6.2f} s, "
-              f"{rows / seconds:6.0f} rows/s, CPU {cpu:6.2f} s, peak {peak:.0f} MiB ({imported})")  # fmt: skip
+        print(
+            f"{rows:>7} rows ({path.stat().st_size / 2**20:.1f} MiB), newsdesk import_subscribers: {seconds:6.2f} s, "
+            f"{rows / seconds:6.0f} rows/s, CPU {cpu:6.2f} s, peak {peak:.0f} MiB ({imported})"
+        )
     small, large = results[options.small][2], results[options.rows][2]
-    print(f"peak memory, {options.small} → {options.rows} rows: {small:.0f} → {large:.0f} MiB "
-          f"({large - small:+.0f} MiB for {options.rows / options.small:.0f} times the rows)")  # fmt: skip
+    print(
+        f"peak memory, {options.small} → {options.rows} rows: {small:.0f} → {large:.0f} MiB "
+        f"({large - small:+.0f} MiB for {options.rows / options.small:.0f} times the rows)"
+    )
 
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -127,8 +180,10 @@ def main():
     for rows in sizes:
         path, seconds, _ = results[rows]
         bare_seconds, valid = bare(path)
-        print(f"{rows:>7} rows, bare csv + address check: {bare_seconds:6.2f} s, {valid / bare_seconds:6.0f} rows/s; "
-              f"newsdesk / bare: {seconds / bare_seconds:.1f}")  # fmt: skip
+        print(
+            f"{rows:>7} rows, bare csv + address check: {bare_seconds:6.2f} s, {valid / bare_seconds:6.0f} rows/s; "
+            f"newsdesk / bare: {seconds / bare_seconds:.1f}"
+        )
     print(f"load average (1, 5, 15 min): {load()}")
 
 

@@ -65,7 +65,9 @@ def main():
     home = HomePage.objects.get()
     section = home.add_child(instance=SectionPage(title="City", slug="city"))
     body = [{"type": "paragraph", "value": p} for p in demo_paragraphs(options.words)]
-    article = section.add_child(instance=ArticlePage(title="Council passes a repairs-first budget", body=body))
+    article = section.add_child(
+        instance=ArticlePage(title="Council passes a repairs-first budget", body=body)
+    )
     article.save_revision().publish()  # queues a task that this script never runs
     narration = Narration.objects.get(pk=article.pk)
     text = "\n".join(passage.text for passage in body_passages(article.body))
@@ -74,7 +76,9 @@ def main():
     voice = voice_for("en")
     piper = voice.load()
     list(piper.synthesize("Warming up."))
-    print(f"{words} words of body text; voice {voice.name}; loaded model, peak {peak_mib():.0f} MiB")
+    print(
+        f"{words} words of body text; voice {voice.name}; loaded model, peak {peak_mib():.0f} MiB"
+    )
 
     started = time.perf_counter()
     narrate(narration, article, force=True)
@@ -93,8 +97,12 @@ def main():
     with wave.open(str(Path(data_dir) / "bare.wav"), "rb") as wav:
         bare_audio = wav.getnframes() / wav.getframerate()
     bare_rtf = bare_seconds / bare_audio
-    print(f"bare piper: {bare_seconds:6.2f} s for {bare_audio:6.1f} s of audio, RTF {bare_rtf:.3f}, peak {peak_mib():.0f} MiB")
-    print(f"ratio newsdesk / bare (RTF): {newsdesk_rtf / bare_rtf:.2f}; (wall time): {newsdesk_seconds / bare_seconds:.2f}")
+    print(
+        f"bare piper: {bare_seconds:6.2f} s for {bare_audio:6.1f} s of audio, RTF {bare_rtf:.3f}, peak {peak_mib():.0f} MiB"
+    )
+    print(
+        f"ratio newsdesk / bare (RTF): {newsdesk_rtf / bare_rtf:.2f}; (wall time): {newsdesk_seconds / bare_seconds:.2f}"
+    )
 
 
 if __name__ == "__main__":

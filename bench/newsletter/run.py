@@ -76,25 +76,42 @@ def make_audience(subscribers):
     section.save_revision().publish()
     stories = []
     for n in range(5):
-        body = [{"type": "paragraph", "value": "<p>The council met on Monday and voted on the budget.</p>"}]
-        article = ArticlePage(title=f"Story {n}: the council votes", standfirst="What it means for you.", body=body)
+        body = [
+            {
+                "type": "paragraph",
+                "value": "<p>The council met on Monday and voted on the budget.</p>",
+            }
+        ]
+        article = ArticlePage(
+            title=f"Story {n}: the council votes", standfirst="What it means for you.", body=body
+        )
         section.add_child(instance=article)
         article.save_revision().publish()
         stories.append(article)
     host = Contributor.objects.create(name="Ira Bench", slug="ira-bench")
     newsletter = Newsletter.objects.create(
-        name="The Briefing", slug="briefing", description="Mornings.", host=host, cadence="Every weekday",
-        sender_name="The Briefing", sender_address="briefing@ledger.example.org",
-    )  # fmt: skip
+        name="The Briefing",
+        slug="briefing",
+        description="Mornings.",
+        host=host,
+        cadence="Every weekday",
+        sender_name="The Briefing",
+        sender_address="briefing@ledger.example.org",
+    )
     for start in range(0, subscribers, 10_000):
         made = Subscriber.objects.bulk_create(
-            Subscriber(email=f"reader{n}@example.org") for n in range(start, min(start + 10_000, subscribers))
+            Subscriber(email=f"reader{n}@example.org")
+            for n in range(start, min(start + 10_000, subscribers))
         )
         Subscription.objects.bulk_create(
             Subscription(subscriber=s, newsletter=newsletter, status="confirmed") for s in made
         )
-    issue = Issue.objects.create(newsletter=newsletter, subject="The council votes", intro="<p>Good morning.</p>")
-    IssueStory.objects.bulk_create(IssueStory(issue=issue, article=a, sort_order=n) for n, a in enumerate(stories))
+    issue = Issue.objects.create(
+        newsletter=newsletter, subject="The council votes", intro="<p>Good morning.</p>"
+    )
+    IssueStory.objects.bulk_create(
+        IssueStory(issue=issue, article=a, sort_order=n) for n, a in enumerate(stories)
+    )
     return issue
 
 
@@ -114,13 +131,22 @@ def main():
 
     port = free_port()
     data_dir = tempfile.mkdtemp(prefix="newsdesk-bench-newsletter-")
-    env = {**os.environ, "NEWSDESK_DATA_DIR": data_dir, "NEWSDESK_DEMO": "0", "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": data_dir,
+        "NEWSDESK_DEMO": "0",
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+    }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsdesk.settings"
     sys.path.insert(0, str(ROOT))
 
-    count, distinct, ready = multiprocessing.Value("i", 0), multiprocessing.Value("i", 0), multiprocessing.Event()
+    count, distinct, ready = (
+        multiprocessing.Value("i", 0),
+        multiprocessing.Value("i", 0),
+        multiprocessing.Event(),
+    )
     server = multiprocessing.Process(target=sink, args=(port, count, distinct, ready), daemon=True)
     server.start()
     ready.wait(10)
@@ -137,7 +163,9 @@ def main():
 
     started = time.perf_counter()
     issue = make_audience(options.subscribers)
-    print(f"{options.subscribers} confirmed subscribers made in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{options.subscribers} confirmed subscribers made in {time.perf_counter() - started:.1f} s"
+    )
 
     workers = [
         subprocess.Popen([sys.executable, "-m", "newsdesk", "worker", "-v0"], env=env)
@@ -168,7 +196,9 @@ def main():
 
     issue.refresh_from_db()
     mail = IssueMail(issue)
-    recipients = list(Delivery.objects.filter(issue=issue).order_by("pk").values_list("subscriber_id", "email"))
+    recipients = list(
+        Delivery.objects.filter(issue=issue).order_by("pk").values_list("subscriber_id", "email")
+    )
     before = count.value
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
@@ -177,7 +207,9 @@ def main():
     wait_for(count, before + len(recipients), timeout=60)
     bare_seconds = time.perf_counter() - started
     bare_rate = len(recipients) / bare_seconds
-    print(f"bare loop (1 connection): {len(recipients)} messages in {bare_seconds:.1f} s, {bare_rate:.0f} msg/s")
+    print(
+        f"bare loop (1 connection): {len(recipients)} messages in {bare_seconds:.1f} s, {bare_rate:.0f} msg/s"
+    )
     print(f"ratio newsdesk / bare: {newsdesk_rate / bare_rate:.2f}")
     server.terminate()
 

@@ -66,7 +66,9 @@ def prepare(env, articles):
     recreate_database(database)
     newsdesk(env, "migrate", "--verbosity", "0")
     count = "from newsdesk.articles.models import ArticlePage; print(ArticlePage.objects.count())"
-    have = int(newsdesk(env, "shell", "-c", count, capture_output=True, text=True).stdout.split()[-1])
+    have = int(
+        newsdesk(env, "shell", "-c", count, capture_output=True, text=True).stdout.split()[-1]
+    )
     if have != articles:
         recreate_database(database, drop=True)
         newsdesk(env, "migrate", "--verbosity", "0")
@@ -82,7 +84,9 @@ def wrk(url, seconds, connections, script, headers=()):
     for header in headers:
         args[1:1] = ["-H", header]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    requests, duration, p50, p95, p99 = map(int, re.search(r"BENCH (\d+) (\d+) (\d+) (\d+) (\d+)", out).groups())
+    requests, duration, p50, p95, p99 = map(
+        int, re.search(r"BENCH (\d+) (\d+) (\d+) (\d+) (\d+)", out).groups()
+    )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": requests / (duration / 1e6),
@@ -95,7 +99,9 @@ def wrk(url, seconds, connections, script, headers=()):
 
 def peak_memory_of_workers(pid):
     """VmHWM of each of gunicorn's worker processes, in MiB: what the largest page (the sitemap) cost them."""
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True
+    ).stdout.split()
     peaks = []
     for child in children:
         status = Path(f"/proc/{child}/status").read_text()
@@ -108,7 +114,9 @@ def main():
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--only", nargs="*", help="Just these pages, e.g. --only article 'place search'.")
+    parser.add_argument(
+        "--only", nargs="*", help="Just these pages, e.g. --only article 'place search'."
+    )
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
@@ -134,7 +142,9 @@ def main():
     try:
         app = f"http://127.0.0.1:{app_port}"
         wait_for(app + "/", timeout=300)  # gunicorn boots slowly on a busy machine
-        article = re.search(rb'href="(/[a-z-]+/[^"/]+-\d+/)"', fetch(app + "/")[2]).group(1).decode()
+        article = (
+            re.search(rb'href="(/[a-z-]+/[^"/]+-\d+/)"', fetch(app + "/")[2]).group(1).decode()
+        )
         pages = {
             "article": article,
             "home": "/",
@@ -146,7 +156,9 @@ def main():
             # requests wrk gives up on keep the app busy for a while after its run.
             "search": "/search/?q=bridge+repair",
         }
-        pages = {name: path for name, path in pages.items() if not options.only or name in options.only}
+        pages = {
+            name: path for name, path in pages.items() if not options.only or name in options.only
+        }
         ceiling_root = work / "static" / "ceiling"
         ceiling_root.mkdir(parents=True, exist_ok=True)
         for name, path in pages.items():
@@ -162,27 +174,43 @@ def main():
         rows = []
         for name, path in pages.items():
             runs = {
-                "ceiling": wrk(f"{front}/static/ceiling/{name.replace(' ', '-')}.html", options.seconds, options.connections, script),
-                "app, uncached": wrk(app + path, options.seconds, options.connections, script, uncached),
+                "ceiling": wrk(
+                    f"{front}/static/ceiling/{name.replace(' ', '-')}.html",
+                    options.seconds,
+                    options.connections,
+                    script,
+                ),
+                "app, uncached": wrk(
+                    app + path, options.seconds, options.connections, script, uncached
+                ),
                 "app, cached": wrk(app + path, options.seconds, options.connections, script),
-                "nginx, uncached": wrk(front + path, options.seconds, options.connections, script, uncached),
+                "nginx, uncached": wrk(
+                    front + path, options.seconds, options.connections, script, uncached
+                ),
                 "nginx, cached": wrk(front + path, options.seconds, options.connections, script),
             }
             ceiling = runs["ceiling"]["rps"]
             for mode, result in runs.items():
                 rows.append((name, mode, result, result["rps"] / ceiling))
-                print(f"{name:10} {mode:16} {result['rps']:9.0f} rps  p50 {result['p50']:7.1f} ms  "
-                      f"p95 {result['p95']:7.1f} ms  p99 {result['p99']:7.1f} ms  {result['rps'] / ceiling:6.1%} of ceiling"
-                      + (f"  ({result['errors']} errors)" if result["errors"] else ""), flush=True)  # fmt: skip
+                print(
+                    f"{name:10} {mode:16} {result['rps']:9.0f} rps  p50 {result['p50']:7.1f} ms  "
+                    f"p95 {result['p95']:7.1f} ms  p99 {result['p99']:7.1f} ms  {result['rps'] / ceiling:6.1%} of ceiling"
+                    + (f"  ({result['errors']} errors)" if result["errors"] else ""),
+                    flush=True,
+                )
 
         print(f"\nweb worker processes' peak memory (VmHWM): {peak_memory_of_workers(web.pid)} MiB")
-        print(f"\n{options.articles} articles, wrk -t2 -c{options.connections} -d{options.seconds}s; load: "
-              + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())  # fmt: skip
+        print(
+            f"\n{options.articles} articles, wrk -t2 -c{options.connections} -d{options.seconds}s; load: "
+            + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+        )
         print("\n| page | server | requests/s | p50 ms | p95 ms | p99 ms | of ceiling |")
         print("|---|---|---|---|---|---|---|")
         for name, mode, result, ratio in rows:
-            print(f"| {name} | {mode} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} | "
-                  f"{result['p99']:.1f} | {ratio:.1%} |")  # fmt: skip
+            print(
+                f"| {name} | {mode} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} | "
+                f"{result['p99']:.1f} | {ratio:.1%} |"
+            )
     finally:
         if nginx:
             stop(nginx)

@@ -7,7 +7,16 @@ from wagtail.images.blocks import ImageChooserBlock
 from newsdesk.core.sanitise import sanitise_rich_text
 from newsdesk.newsletters.blocks import NewsletterSignupBlock
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript", "strikethrough"]
+RICH_TEXT_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "ol",
+    "ul",
+    "superscript",
+    "subscript",
+    "strikethrough",
+]
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -49,8 +58,12 @@ class PullQuoteBlock(blocks.StructBlock):
 
 class FigureBlock(blocks.StructBlock):
     image = ImageChooserBlock()
-    caption = blocks.CharBlock(required=False, help_text="Leave empty to use the caption from the image library.")
-    credit = blocks.CharBlock(required=False, help_text="Leave empty to use the credit from the image library.")
+    caption = blocks.CharBlock(
+        required=False, help_text="Leave empty to use the caption from the image library."
+    )
+    credit = blocks.CharBlock(
+        required=False, help_text="Leave empty to use the credit from the image library."
+    )
 
     class Meta:
         icon = "image"

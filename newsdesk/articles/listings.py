@@ -28,7 +28,8 @@ class Listing:
         if self.kind == "all":
             return reverse("articles_feed", kwargs={"feed_format": feed_format})
         return reverse(
-            "listing_feed", kwargs={"kind": self.kind, "slug": self.slug, "feed_format": feed_format}
+            "listing_feed",
+            kwargs={"kind": self.kind, "slug": self.slug, "feed_format": feed_format},
         )
 
     @property

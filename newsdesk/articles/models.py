@@ -58,7 +58,9 @@ def route_to_child(parent, children, request, path_components):
 class SectionPage(Page):
     """A section of the newsroom (City, Culture, ...), parent of its articles."""
 
-    description = models.TextField(blank=True, help_text="One sentence about what the section covers.")
+    description = models.TextField(
+        blank=True, help_text="One sentence about what the section covers."
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("description")]
     parent_page_types = ["home.HomePage"]
@@ -68,7 +70,8 @@ class SectionPage(Page):
         if path_components:
             # What the article page shows besides its own fields, fetched with it.
             articles = ArticlePage.objects.select_related("narration").prefetch_related(
-                Prefetch("bylines", queryset=ArticleByline.objects.select_related("contributor")), "tags"
+                Prefetch("bylines", queryset=ArticleByline.objects.select_related("contributor")),
+                "tags",
             )
             return route_to_child(self, articles, request, path_components)
         return super().route(request, path_components)
@@ -84,7 +87,9 @@ class SectionPage(Page):
 
 
 class ArticlePageTag(TaggedItemBase):
-    content_object = ParentalKey("articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = ParentalKey(
+        "articles.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
 
 class ArticlePage(Page):
@@ -95,15 +100,23 @@ class ArticlePage(Page):
         NewsImage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lead_image_caption = models.CharField(
-        "caption", max_length=500, blank=True, help_text="Leave empty to use the caption from the image library."
+        "caption",
+        max_length=500,
+        blank=True,
+        help_text="Leave empty to use the caption from the image library.",
     )
     lead_image_credit = models.CharField(
-        "credit", max_length=255, blank=True, help_text="Leave empty to use the credit from the image library."
+        "credit",
+        max_length=255,
+        blank=True,
+        help_text="Leave empty to use the credit from the image library.",
     )
     body = StreamField(ArticleBodyBlock(), blank=True)
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
     reading_time = models.PositiveSmallIntegerField(
-        default=0, editable=False, help_text="Minutes, computed from the body when the article is saved."
+        default=0,
+        editable=False,
+        help_text="Minutes, computed from the body when the article is saved.",
     )
 
     content_panels = [
@@ -111,7 +124,11 @@ class ArticlePage(Page):
         FieldPanel("standfirst"),
         InlinePanel("bylines", heading="Byline", label="Byline", min_num=0),
         MultiFieldPanel(
-            [FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")],
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
             heading="Lead image",
         ),
         FieldPanel("body"),
@@ -123,7 +140,9 @@ class ArticlePage(Page):
         index.SearchField("standfirst"),
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),
-        index.RelatedFields("bylines", [index.RelatedFields("contributor", [index.SearchField("name")])]),
+        index.RelatedFields(
+            "bylines", [index.RelatedFields("contributor", [index.SearchField("name")])]
+        ),
         index.FilterField("first_published_at"),
     ]
     parent_page_types = ["articles.SectionPage"]
@@ -179,7 +198,11 @@ class ArticlePage(Page):
             "articleSection": self.section.title,
             "keywords": [tag.name for tag in self.tag_list],
             "author": [contributor.structured_data() for contributor in self.contributors],
-            "publisher": {"@type": "NewsMediaOrganization", "name": newsroom.name, "url": absolute_url("/")},
+            "publisher": {
+                "@type": "NewsMediaOrganization",
+                "name": newsroom.name,
+                "url": absolute_url("/"),
+            },
             "inLanguage": "en",
         }
         if share_image_url:
@@ -188,7 +211,11 @@ class ArticlePage(Page):
 
     def breadcrumb_data(self, newsroom):
         """schema.org BreadcrumbList: front page, section, story."""
-        trail = [(newsroom.name, "/"), (self.section.title, self.section.url), (self.title, self.url)]
+        trail = [
+            (newsroom.name, "/"),
+            (self.section.title, self.section.url),
+            (self.title, self.url),
+        ]
         return {
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
@@ -210,7 +237,9 @@ class ArticlePage(Page):
 
 class ArticleByline(Orderable):
     page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="bylines")
-    contributor = models.ForeignKey("people.Contributor", on_delete=models.PROTECT, related_name="bylines")
+    contributor = models.ForeignKey(
+        "people.Contributor", on_delete=models.PROTECT, related_name="bylines"
+    )
 
     panels = [FieldPanel("contributor")]
 

@@ -34,7 +34,11 @@ FRAGMENT_KEY = "fragment:{}:{}"
 
 def cached_fragment(request, name, tags, render, vary=()):
     """What `render()` returns, kept while the tags' generations are unchanged."""
-    if settings.FRAGMENT_CACHE_SECONDS <= 0 or request is None or getattr(request, "is_preview", False):
+    if (
+        settings.FRAGMENT_CACHE_SECONDS <= 0
+        or request is None
+        or getattr(request, "is_preview", False)
+    ):
         return render()
     current = current_generations(tags)
     if float("inf") in current.values():  # the cache is away: nothing could be invalidated
@@ -51,5 +55,10 @@ def _digest(request, generations, vary):
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
-    parts = (sorted(generations.items()), site.pk if site else None, timezone.get_current_timezone_name(), vary)
+    parts = (
+        sorted(generations.items()),
+        site.pk if site else None,
+        timezone.get_current_timezone_name(),
+        vary,
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -41,7 +41,9 @@ class OneLineOutages(logging.Filter):
         error = unavailable_service_error(record.exc_info[1] if record.exc_info else None)
         if error is None:
             return True
-        first_line = (str(error).strip().splitlines() or [""])[0]  # psycopg adds hints on further lines
+        first_line = (str(error).strip().splitlines() or [""])[
+            0
+        ]  # psycopg adds hints on further lines
         summary = f"{type(error).__name__}: {first_line}"
         if record.name.startswith("django_redis"):
             now = time.monotonic()

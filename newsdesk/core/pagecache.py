@@ -127,7 +127,9 @@ def purge_frontend_cache(tags):
     if "feeds" in tags:
         urls += [base + reverse("articles_feed", args=[kind]) for kind in ("rss", "atom")]
     if "sitemaps" in tags:
-        urls += [base + reverse("sitemap")] + [base + reverse("sitemap_section", args=[s]) for s in ("pages", "news")]
+        urls += [base + reverse("sitemap")] + [
+            base + reverse("sitemap_section", args=[s]) for s in ("pages", "news")
+        ]
     transaction.on_commit(lambda: purge_urls_from_cache(urls))
 
 
@@ -194,9 +196,13 @@ class PageCacheMiddleware:
             headers = [(name, value) for name, value in response.items() if name != "X-Page-Cache"]
             entry = {"status": response.status_code, "headers": headers, "tags": current}
             if response.streaming:
-                response.streaming_content = self.kept_once_sent(response.streaming_content, key, entry)
+                response.streaming_content = self.kept_once_sent(
+                    response.streaming_content, key, entry
+                )
             else:
-                cache.set(key, {**entry, "content": response.content}, timeout=settings.PAGE_CACHE_SECONDS)
+                cache.set(
+                    key, {**entry, "content": response.content}, timeout=settings.PAGE_CACHE_SECONDS
+                )
         return response
 
     @staticmethod
@@ -213,8 +219,12 @@ def _listing_tags(article_id):
     """The tag and author pages an article is listed on, as stored now."""
     from newsdesk.articles.models import ArticleByline, ArticlePageTag
 
-    slugs = ArticlePageTag.objects.filter(content_object_id=article_id).values_list("tag__slug", flat=True)
-    authors = ArticleByline.objects.filter(page_id=article_id).values_list("contributor__slug", flat=True)
+    slugs = ArticlePageTag.objects.filter(content_object_id=article_id).values_list(
+        "tag__slug", flat=True
+    )
+    authors = ArticleByline.objects.filter(page_id=article_id).values_list(
+        "contributor__slug", flat=True
+    )
     return {f"tag:{slug.lower()}" for slug in slugs} | {f"author:{slug}" for slug in authors}
 
 
@@ -252,7 +262,11 @@ def _referring_objects(page):
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ReferenceIndex
 
-    rows = ReferenceIndex.get_references_to(page).values_list("base_content_type", "object_id").distinct()
+    rows = (
+        ReferenceIndex.get_references_to(page)
+        .values_list("base_content_type", "object_id")
+        .distinct()
+    )
     for content_type_id, object_id in rows:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is not None:
@@ -264,7 +278,12 @@ def on_page_published_or_unpublished(sender, instance, **kwargs):
 
 
 def on_page_moved(sender, instance, parent_page_before, **kwargs):
-    bump({f"page:{pk}" for pk in parent_page_before.get_ancestors(inclusive=True).values_list("pk", flat=True)})
+    bump(
+        {
+            f"page:{pk}"
+            for pk in parent_page_before.get_ancestors(inclusive=True).values_list("pk", flat=True)
+        }
+    )
     page_changed(instance)
 
 

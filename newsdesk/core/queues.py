@@ -81,10 +81,17 @@ def work(queues=(), burst=False, verbosity=1):
         work_on_redis(queues, burst, logging_level="INFO" if verbosity else "WARNING")
     elif burst:
         call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, queue_name=",".join(queues), verbosity=verbosity
+            "db_worker",
+            batch=True,
+            reload=False,
+            startup_delay=False,
+            queue_name=",".join(queues),
+            verbosity=verbosity,
         )
     else:
-        call_command("db_worker", queue_name=",".join(queues), interval=1, reload=False, verbosity=verbosity)
+        call_command(
+            "db_worker", queue_name=",".join(queues), interval=1, reload=False, verbosity=verbosity
+        )
 
 
 def work_on_redis(queues, burst, logging_level):
@@ -114,9 +121,13 @@ def work_on_redis(queues, burst, logging_level):
         if time.monotonic() - started > RESTART_DELAYS[1]:
             delay = RESTART_DELAYS[0]  # it served a while: a new failure, not the same one
         reason = f"{type(error).__name__}: {error}" if error else "see above"
-        logger.warning("The task worker stopped on an error (%s); starting again in %d s", reason, delay)
+        logger.warning(
+            "The task worker stopped on an error (%s); starting again in %d s", reason, delay
+        )
         try:
             time.sleep(delay)
-        except StopRequested:  # SIGTERM while waiting, through the handler of the worker that stopped
+        except (
+            StopRequested
+        ):  # SIGTERM while waiting, through the handler of the worker that stopped
             return
         delay = min(delay * 2, RESTART_DELAYS[1])

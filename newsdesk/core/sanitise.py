@@ -9,9 +9,25 @@ javascript: or data: URLs.
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "b", "blockquote", "br", "code", "em", "h2", "h3", "h4", "i", "li", "ol",
-    "p", "s", "strong", "sub", "sup", "ul",
-}  # fmt: skip
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "i",
+    "li",
+    "ol",
+    "p",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "ul",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "hreflang"}, "*": {"lang", "dir"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 

@@ -35,7 +35,9 @@ def serve_media(request, path):
         refused["Content-Range"] = f"bytes */{size}"
         return refused
     partial = StreamingHttpResponse(
-        _read(response.file_to_stream, start, end - start + 1), status=206, content_type=response["Content-Type"]
+        _read(response.file_to_stream, start, end - start + 1),
+        status=206,
+        content_type=response["Content-Type"],
     )
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Content-Length"] = str(end - start + 1)

@@ -25,17 +25,87 @@ from newsdesk.home.models import HomePage
 from newsdesk.people.models import Contributor
 
 BATCH = 1000
-WORDS = (
-    "city council budget grid power station repair bridge tram river school hospital water heating "
-    "market district mayor residents engineers volunteers theatre match season report inspection "
-    "shelter transformer storm winter spring plan vote committee funding contract project crews "
-    "morning evening week month year street square embankment harbour station museum library "
-    "teachers doctors drivers pupils families workers visitors officials experts researchers"
-).split()
+WORDS = [
+    "city",
+    "council",
+    "budget",
+    "grid",
+    "power",
+    "station",
+    "repair",
+    "bridge",
+    "tram",
+    "river",
+    "school",
+    "hospital",
+    "water",
+    "heating",
+    "market",
+    "district",
+    "mayor",
+    "residents",
+    "engineers",
+    "volunteers",
+    "theatre",
+    "match",
+    "season",
+    "report",
+    "inspection",
+    "shelter",
+    "transformer",
+    "storm",
+    "winter",
+    "spring",
+    "plan",
+    "vote",
+    "committee",
+    "funding",
+    "contract",
+    "project",
+    "crews",
+    "morning",
+    "evening",
+    "week",
+    "month",
+    "year",
+    "street",
+    "square",
+    "embankment",
+    "harbour",
+    "station",
+    "museum",
+    "library",
+    "teachers",
+    "doctors",
+    "drivers",
+    "pupils",
+    "families",
+    "workers",
+    "visitors",
+    "officials",
+    "experts",
+    "researchers",
+]
 SECTIONS = ["City", "Energy", "Health", "Culture", "Sport"]
 # Every story also names a place, one of 225, so that some words are as rare in the
 # archive as a place or a person is in a real one (each in about 1 story in 200).
-SYLLABLES = "var holm tal brin ost mer kel dun ash ford wick lan rey mont sel".split()
+SYLLABLES = [
+    "var",
+    "holm",
+    "tal",
+    "brin",
+    "ost",
+    "mer",
+    "kel",
+    "dun",
+    "ash",
+    "ford",
+    "wick",
+    "lan",
+    "rey",
+    "mont",
+    "sel",
+]
 PLACES = [(first + second).capitalize() for first in SYLLABLES for second in SYLLABLES]
 
 
@@ -72,7 +142,10 @@ def ensure_contributors(rng, wanted=20):
 
 
 def ensure_tags(count=50):
-    return [Tag.objects.get_or_create(name=f"topic {n}", defaults={"slug": f"topic-{n}"})[0] for n in range(count)]
+    return [
+        Tag.objects.get_or_create(name=f"topic {n}", defaults={"slug": f"topic-{n}"})[0]
+        for n in range(count)
+    ]
 
 
 def next_step(section):
@@ -88,7 +161,10 @@ def article_rows(rng, section, numbers, content_type, now, spread):
         title = sentence(rng, 5, 11).rstrip(".")
         slug = f"{slugify(title)[:50]}-{number}"
         published = now - timedelta(seconds=rng.randint(60, spread))
-        body = [{"type": "paragraph", "value": f"<p>{paragraph(rng)}</p>"} for _ in range(rng.randint(4, 8))]
+        body = [
+            {"type": "paragraph", "value": f"<p>{paragraph(rng)}</p>"}
+            for _ in range(rng.randint(4, 8))
+        ]
         page = Page(
             title=title,
             draft_title=title,
@@ -106,7 +182,9 @@ def article_rows(rng, section, numbers, content_type, now, spread):
         )
         words = sum(len(block["value"].split()) for block in body)
         standfirst = f"{sentence(rng).rstrip('.')} in {rng.choice(PLACES)}."
-        rows.append((page, {"standfirst": standfirst, "body": body, "reading_time": reading_minutes(words)}))
+        rows.append(
+            (page, {"standfirst": standfirst, "body": body, "reading_time": reading_minutes(words)})
+        )
     return rows
 
 
@@ -135,13 +213,16 @@ def write_archive(articles, feed_items, seed):
     for section_index, section in enumerate(sections):
         numbers = list(range(section_index, articles, len(sections)))
         for start in range(0, len(numbers), BATCH):
-            rows = article_rows(rng, section, numbers[start : start + BATCH], content_type, now, spread)
+            rows = article_rows(
+                rng, section, numbers[start : start + BATCH], content_type, now, spread
+            )
             pages = Page.objects.bulk_create([page for page, _ in rows])
-            for page, fields in zip(pages, [fields for _, fields in rows]):
+            for page, fields in zip(pages, [fields for _, fields in rows], strict=False):
                 # raw=True writes only the article's own table, under the page row just made.
                 ArticlePage(page_ptr_id=page.pk, **fields).save_base(raw=True, force_insert=True)
             ArticleByline.objects.bulk_create(
-                ArticleByline(page_id=page.pk, contributor=rng.choice(contributors), sort_order=0) for page in pages
+                ArticleByline(page_id=page.pk, contributor=rng.choice(contributors), sort_order=0)
+                for page in pages
             )
             ArticlePageTag.objects.bulk_create(
                 ArticlePageTag(content_object_id=page.pk, tag=tag)

@@ -14,8 +14,8 @@ from wagtail.models import Site
 
 from newsdesk.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
-from newsdesk.demo.pictures import draw_picture
 from newsdesk.curation.models import EditorsPick, EditorsPicks
+from newsdesk.demo.pictures import draw_picture
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
@@ -65,11 +65,15 @@ def _publish(page, at):
 
 def _curate(content, home, site, articles):
     home.featured_stories = [
-        HomeFeaturedStory(article=articles[slug], sort_order=n) for n, slug in enumerate(content["front_page"])
+        HomeFeaturedStory(article=articles[slug], sort_order=n)
+        for n, slug in enumerate(content["front_page"])
     ]
     home.save_revision().publish()
     picks = EditorsPicks.for_site(site)
-    picks.picks = [EditorsPick(article=articles[slug], sort_order=n) for n, slug in enumerate(content["editors_picks"])]
+    picks.picks = [
+        EditorsPick(article=articles[slug], sort_order=n)
+        for n, slug in enumerate(content["editors_picks"])
+    ]
     picks.save()
 
 
@@ -83,7 +87,9 @@ def _post_news(items, articles, now):
         )
         news.save_revision().publish()
         published_at = now - timedelta(minutes=item["minutes_ago"])
-        NewsItem.objects.filter(pk=news.pk).update(first_published_at=published_at, last_published_at=published_at)
+        NewsItem.objects.filter(pk=news.pk).update(
+            first_published_at=published_at, last_published_at=published_at
+        )
 
 
 @transaction.atomic
@@ -101,14 +107,23 @@ def load_demo(content_file=CONTENT_FILE):
     images = {}
     for number, item in enumerate(content["images"]):
         picture = draw_picture(item["motif"], item["palette"], seed=number)
-        image = NewsImage(title=item["title"], description=item["alt"], caption=item["caption"], credit=item["credit"])
+        image = NewsImage(
+            title=item["title"],
+            description=item["alt"],
+            caption=item["caption"],
+            credit=item["credit"],
+        )
         image.file = ImageFile(io.BytesIO(picture), name=f"{item['key']}.jpg")
         image.save()
         images[item["key"]] = image
 
     contributors = {
         item["slug"]: Contributor.objects.create(
-            slug=item["slug"], kind=item["kind"], name=item["name"], role=item["role"], bio=item["bio"]
+            slug=item["slug"],
+            kind=item["kind"],
+            name=item["name"],
+            role=item["role"],
+            bio=item["bio"],
         )
         for item in content["contributors"]
     }
@@ -116,7 +131,9 @@ def load_demo(content_file=CONTENT_FILE):
     sections = {}
     for item in content["sections"]:
         section = home.add_child(
-            instance=SectionPage(title=item["title"], slug=item["slug"], description=item["description"])
+            instance=SectionPage(
+                title=item["title"], slug=item["slug"], description=item["description"]
+            )
         )
         section.save_revision().publish()
         sections[item["slug"]] = section
@@ -133,7 +150,9 @@ def load_demo(content_file=CONTENT_FILE):
         article.lead_image = images[item["lead_image"]] if item["lead_image"] else None
         article.body = _body(item["body"], images, articles)
         article.tags.set(item["tags"])
-        article.bylines = [ArticleByline(contributor=contributors[slug]) for slug in item["bylines"]]
+        article.bylines = [
+            ArticleByline(contributor=contributors[slug]) for slug in item["bylines"]
+        ]
         article.corrections = [
             ArticleCorrection(published_at=now - timedelta(hours=c["hours_ago"]), text=c["text"])
             for c in item["corrections"]
@@ -145,4 +164,9 @@ def load_demo(content_file=CONTENT_FILE):
     _curate(content, home, site, articles)
     _post_news(content["news_feed"], articles, now)
     newsletters = load_demo_newsletters()
-    return {"articles": len(articles), "sections": len(sections), "images": len(images), "newsletters": len(newsletters)}
+    return {
+        "articles": len(articles),
+        "sections": len(sections),
+        "images": len(images),
+        "newsletters": len(newsletters),
+    }

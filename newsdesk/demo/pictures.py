@@ -1,6 +1,7 @@
 """Illustrations for the demo newsroom, drawn with Pillow so that nothing is fetched."""
 
 import io
+import itertools
 import random
 
 from PIL import Image, ImageDraw, ImageFilter
@@ -14,7 +15,7 @@ def _hex(colour):
 
 
 def _mix(a, b, t):
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b, strict=False))
 
 
 def _sky(draw, top, bottom, horizon):
@@ -60,7 +61,7 @@ def _grid(draw, rng, dark, light):
         draw.polygon([top, (x - 90, HEIGHT), (x + 90, HEIGHT)], outline=dark, width=10)
         draw.line([(x - 110, top[1] + 60), (x + 110, top[1] + 60)], fill=dark, width=10)
         draw.line([(x - 80, top[1] + 140), (x + 80, top[1] + 140)], fill=dark, width=8)
-    for (x1, y1), (x2, y2) in zip(tops, tops[1:]):
+    for (x1, y1), (x2, y2) in itertools.pairwise(tops):
         for dy in (60, 140):
             draw.line([(x1 + 100, y1 + dy), (x2 - 100, y2 + dy)], fill=dark, width=3)
     draw.rectangle([0, 820, WIDTH, HEIGHT], fill=dark)
@@ -109,7 +110,9 @@ def draw_picture(motif, palette, seed):
     draw = ImageDraw.Draw(image)
     _sky(draw, top, bottom, HEIGHT)
     sun_x, sun_y = rng.randint(200, WIDTH - 200), rng.randint(100, 300)
-    draw.ellipse([sun_x - 70, sun_y - 70, sun_x + 70, sun_y + 70], fill=_mix(bottom, (255, 255, 255), 0.6))
+    draw.ellipse(
+        [sun_x - 70, sun_y - 70, sun_x + 70, sun_y + 70], fill=_mix(bottom, (255, 255, 255), 0.6)
+    )
     MOTIFS[motif](draw, rng, dark, _mix(bottom, (255, 255, 255), 0.5))
     image = image.filter(ImageFilter.SMOOTH)
     buffer = io.BytesIO()

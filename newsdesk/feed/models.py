@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,8 +8,7 @@ from wagtail.admin.panels import FieldPanel, PublishingPanel
 from wagtail.models import DraftStateMixin, RevisionMixin
 from wagtail.search import index
 
-
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CURSOR_FORMAT = re.compile(r"(\d{1,18})-(\d{1,18})", re.ASCII)
 
 
@@ -93,7 +92,9 @@ class NewsItem(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
 
     class Meta:
         verbose_name = "news feed item"
-        indexes = [models.Index(fields=["live", "-first_published_at", "-id"], name="feed_newest_first")]
+        indexes = [
+            models.Index(fields=["live", "-first_published_at", "-id"], name="feed_newest_first")
+        ]
 
     def __str__(self):
         return self.headline

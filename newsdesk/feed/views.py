@@ -16,7 +16,7 @@ def cursor_from(request, name):
     try:
         return Cursor.parse(value)
     except ValueError:
-        raise Http404("No such place in the news feed.")
+        raise Http404("No such place in the news feed.") from None
 
 
 def news_page(request):
@@ -59,7 +59,10 @@ def updates(request):
         {
             "latest": str(Cursor.of(items[0])) if items else (str(after) if after else ""),
             "items": [
-                {"cursor": str(Cursor.of(item)), "html": render_to_string("feed/includes/item.html", {"item": item})}
+                {
+                    "cursor": str(Cursor.of(item)),
+                    "html": render_to_string("feed/includes/item.html", {"item": item}),
+                }
                 for item in items
             ],
         }

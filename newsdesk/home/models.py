@@ -5,9 +5,9 @@ from wagtail.admin.panels import InlinePanel
 from wagtail.models import Page
 
 from newsdesk.articles.models import SectionPage, published_articles, route_to_child
-from newsdesk.curation.models import CuratedArticle, live_articles
-from newsdesk.core.models import NewsroomSettings
 from newsdesk.core.links import absolute_url
+from newsdesk.core.models import NewsroomSettings
+from newsdesk.curation.models import CuratedArticle, live_articles
 
 LATEST_STORIES = 6
 STORIES_PER_SECTION = 4
@@ -40,7 +40,11 @@ class HomePage(Page):
         """The stories of the front page. Read by its template inside a kept fragment, so only when that is rendered."""
         featured = live_articles(self.featured_stories)
         shown = {story.pk for story in featured}
-        latest = [story for story in published_articles()[: LATEST_STORIES + len(shown)] if story.pk not in shown]
+        latest = [
+            story
+            for story in published_articles()[: LATEST_STORIES + len(shown)]
+            if story.pk not in shown
+        ]
         if not featured:
             featured, latest = latest[:1], latest[1:]
         return {

@@ -16,6 +16,8 @@ class CatchingHandler:
 
 def start(directory, host, port):
     """Starts the catcher in a background thread; call .stop() on the result to end it."""
-    controller = Controller(CatchingHandler(directory), hostname=host, port=port, enable_SMTPUTF8=True)
+    controller = Controller(
+        CatchingHandler(directory), hostname=host, port=port, enable_SMTPUTF8=True
+    )
     controller.start()
     return controller

@@ -6,7 +6,7 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
@@ -18,7 +18,7 @@ def save(directory, mail_from, rcpt_tos, content):
     """Stores one message with its envelope, written whole or not at all; returns its name."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}"
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}"
     envelope = f"Return-Path: <{mail_from}>\r\nX-Envelope-To: {', '.join(rcpt_tos)}\r\n".encode()
     partial = directory / f".{name}.tmp"
     partial.write_bytes(envelope + content)
@@ -50,7 +50,9 @@ class CaughtMessage:
 
     def _body(self, subtype):
         part = self.parsed.get_body(preferencelist=(subtype,))
-        return part.get_content() if part is not None and part.get_content_subtype() == subtype else ""
+        return (
+            part.get_content() if part is not None and part.get_content_subtype() == subtype else ""
+        )
 
     @property
     def text(self):

@@ -9,7 +9,9 @@ PER_PAGE = 50
 
 
 def outbox(request):
-    caught = Paginator(store.messages(settings.MAILCATCHER_DIR), PER_PAGE).get_page(request.GET.get("p"))
+    caught = Paginator(store.messages(settings.MAILCATCHER_DIR), PER_PAGE).get_page(
+        request.GET.get("p")
+    )
     return render(
         request,
         "mailcatcher/outbox.html",

@@ -35,7 +35,11 @@ def _article_for(user, page_id):
 
 
 def index(request):
-    articles = ArticlePage.objects.live().select_related("narration").order_by("-first_published_at", "-pk")
+    articles = (
+        ArticlePage.objects.live()
+        .select_related("narration")
+        .order_by("-first_published_at", "-pk")
+    )
     page = Paginator(articles, PER_PAGE).get_page(request.GET.get("p"))
     return TemplateResponse(request, "narration/admin/index.html", {"articles": page})
 
@@ -53,7 +57,9 @@ def edit(request, page_id):
         messages.success(request, f"Narration settings of “{article.title}” saved.")
         return redirect("narration_admin_edit", page_id=article.pk)
     return TemplateResponse(
-        request, "narration/admin/edit.html", {"article": article, "narration": narration, "form": form}
+        request,
+        "narration/admin/edit.html",
+        {"article": article, "narration": narration, "form": form},
     )
 
 

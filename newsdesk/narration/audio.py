@@ -12,7 +12,9 @@ import lameenc
 import numpy as np
 
 BITRATE_KBPS = 64  # mono speech at 64 kbit/s plays in every browser and podcast app
-MP3_QUALITY = 2  # LAME's "high quality" (0 best .. 9 fastest); encoding is a small share of the time
+MP3_QUALITY = (
+    2  # LAME's "high quality" (0 best .. 9 fastest); encoding is a small share of the time
+)
 
 
 @dataclass
@@ -28,7 +30,7 @@ class Recording:
 
     sample_rate: int
     file: tempfile.SpooledTemporaryFile = field(
-        default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+        default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (handed to the caller, who stores and closes it)
     )
     samples: int = 0
     cues: list = field(default_factory=list)

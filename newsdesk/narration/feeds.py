@@ -1,6 +1,5 @@
 """The podcast feed of narrated articles: RSS 2.0 with the iTunes tags podcast apps read."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
@@ -85,13 +84,17 @@ class PodcastFeed(ArticleFeed):
 
     def item_enclosures(self, article):
         narration = article.narration
-        return [Enclosure(absolute_url(narration.audio.url), str(narration.audio_bytes), "audio/mpeg")]
+        return [
+            Enclosure(absolute_url(narration.audio.url), str(narration.audio_bytes), "audio/mpeg")
+        ]
 
     def feed_extra_kwargs(self, listing):
         return {"artwork": absolute_url(reverse("podcast_artwork"))}
 
     def item_extra_kwargs(self, article):
-        artwork = article.lead_image.get_rendition(EPISODE_ARTWORK_SPEC).url if article.lead_image else ""
+        artwork = (
+            article.lead_image.get_rendition(EPISODE_ARTWORK_SPEC).url if article.lead_image else ""
+        )
         return {
             "duration": itunes_duration(article.narration.duration),
             "summary": xml_safe(article.standfirst or article.title),

@@ -30,7 +30,9 @@ class Narration(models.Model):
         "articles.ArticlePage", on_delete=models.CASCADE, primary_key=True, related_name="narration"
     )
     enabled = models.BooleanField(
-        "narrate this article", default=True, help_text="Off: no audio is made and any audio is removed."
+        "narrate this article",
+        default=True,
+        help_text="Off: no audio is made and any audio is removed.",
     )
     language = models.CharField(
         max_length=35,
@@ -50,7 +52,9 @@ class Narration(models.Model):
     captions = models.FileField(upload_to="narration/", blank=True, max_length=255)
     duration = models.FloatField(default=0, help_text="Seconds.")
     voice = models.CharField(max_length=100, blank=True)
-    checksum = models.CharField(max_length=64, blank=True, help_text="SHA-256 of what the voice was given.")
+    checksum = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of what the voice was given."
+    )
     made_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -75,7 +79,11 @@ class Narration(models.Model):
         if self.status == self.Status.NARRATING and self.chunks_total:
             return f"Narrating: part {self.chunks_done + 1} of {self.chunks_total}"
         if self.status == self.Status.FAILED:
-            retry = f" (trying again at {timezone.localtime(self.retry_at):%H:%M})" if self.retry_at else ""
+            retry = (
+                f" (trying again at {timezone.localtime(self.retry_at):%H:%M})"
+                if self.retry_at
+                else ""
+            )
             return f"Failed: {self.reason}{retry}"
         return self.get_status_display()
 
@@ -83,7 +91,9 @@ class Narration(models.Model):
 class Pronunciation(index.Indexed, models.Model):
     """A word or name and how to say it, applied to every narration."""
 
-    word = models.CharField(max_length=100, unique=True, help_text="As written in stories, e.g. Kyiv.")
+    word = models.CharField(
+        max_length=100, unique=True, help_text="As written in stories, e.g. Kyiv."
+    )
     say_as = models.CharField(
         "say it as",
         max_length=200,

@@ -17,63 +17,185 @@ import unicodedata
 
 from django.utils.html import strip_tags
 
-ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 SCALES = [(10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand")]
 ORDINAL_ENDINGS = {
-    "one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-    "nine": "ninth", "twelve": "twelfth",
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
 }
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 MONTH_ABBREVIATIONS = {
-    "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
-    "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September", "Oct": "October",
-    "Nov": "November", "Dec": "December",
+    "Jan": "January",
+    "Feb": "February",
+    "Mar": "March",
+    "Apr": "April",
+    "Jun": "June",
+    "Jul": "July",
+    "Aug": "August",
+    "Sep": "September",
+    "Sept": "September",
+    "Oct": "October",
+    "Nov": "November",
+    "Dec": "December",
 }
 
 # Said the way English speakers say them. Dotted forms would end a sentence
 # for the phonemiser; capitals alone are spelled out letter by letter.
 ABBREVIATIONS = {
-    "U.N.": "UN", "U.S.": "US", "U.K.": "UK", "E.U.": "EU", "U.S.A.": "USA", "D.C.": "DC",
-    "Mr.": "Mister", "Mrs.": "Missus", "Ms.": "Miz", "Dr.": "Doctor", "Prof.": "Professor",
-    "St.": "Saint", "Gen.": "General", "Lt.": "Lieutenant", "Col.": "Colonel", "Sgt.": "Sergeant",
-    "Capt.": "Captain", "Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative",
-    "Pres.": "President", "Jr.": "Junior", "Sr.": "Senior", "vs.": "versus", "v.": "versus",
-    "etc.": "et cetera", "e.g.": "for example", "i.e.": "that is", "approx.": "approximately",
-    "Inc.": "Incorporated", "Ltd.": "Limited", "Co.": "Company", "Corp.": "Corporation",
+    "U.N.": "UN",
+    "U.S.": "US",
+    "U.K.": "UK",
+    "E.U.": "EU",
+    "U.S.A.": "USA",
+    "D.C.": "DC",
+    "Mr.": "Mister",
+    "Mrs.": "Missus",
+    "Ms.": "Miz",
+    "Dr.": "Doctor",
+    "Prof.": "Professor",
+    "St.": "Saint",
+    "Gen.": "General",
+    "Lt.": "Lieutenant",
+    "Col.": "Colonel",
+    "Sgt.": "Sergeant",
+    "Capt.": "Captain",
+    "Gov.": "Governor",
+    "Sen.": "Senator",
+    "Rep.": "Representative",
+    "Pres.": "President",
+    "Jr.": "Junior",
+    "Sr.": "Senior",
+    "vs.": "versus",
+    "v.": "versus",
+    "etc.": "et cetera",
+    "e.g.": "for example",
+    "i.e.": "that is",
+    "approx.": "approximately",
+    "Inc.": "Incorporated",
+    "Ltd.": "Limited",
+    "Co.": "Company",
+    "Corp.": "Corporation",
 }
 # Acronyms read as words; any other run of 2 to 5 capitals is spelled out.
 ACRONYMS_AS_WORDS = {
-    "NATO": "Nato", "UNESCO": "Unesco", "UNICEF": "Unicef", "NASA": "Nasa", "OPEC": "Opec",
-    "ASEAN": "Asean", "FIFA": "Fifa", "UEFA": "Uefa", "COVID": "Covid", "AIDS": "Aids",
-    "NAFTA": "Nafta", "OSCE": "O S C E", "IAEA": "I A E A", "WHO": "W H O", "OK": "okay",
+    "NATO": "Nato",
+    "UNESCO": "Unesco",
+    "UNICEF": "Unicef",
+    "NASA": "Nasa",
+    "OPEC": "Opec",
+    "ASEAN": "Asean",
+    "FIFA": "Fifa",
+    "UEFA": "Uefa",
+    "COVID": "Covid",
+    "AIDS": "Aids",
+    "NAFTA": "Nafta",
+    "OSCE": "O S C E",
+    "IAEA": "I A E A",
+    "WHO": "W H O",
+    "OK": "okay",
 }
-CURRENCIES = {"$": ("dollar", "cents"), "£": ("pound", "pence"), "€": ("euro", "cents"), "¥": ("yen", "")}
+CURRENCIES = {
+    "$": ("dollar", "cents"),
+    "£": ("pound", "pence"),
+    "€": ("euro", "cents"),
+    "¥": ("yen", ""),
+}
 MULTIPLIERS = {
-    "k": "thousand", "m": "million", "mn": "million", "bn": "billion", "b": "billion",
-    "tn": "trillion", "thousand": "thousand", "million": "million", "billion": "billion",
+    "k": "thousand",
+    "m": "million",
+    "mn": "million",
+    "bn": "billion",
+    "b": "billion",
+    "tn": "trillion",
+    "thousand": "thousand",
+    "million": "million",
+    "billion": "billion",
     "trillion": "trillion",
 }
 UNITS = {
-    "km/h": "kilometers an hour", "kph": "kilometers an hour", "mph": "miles an hour",
-    "km²": "square kilometers", "sq km": "square kilometers", "km": "kilometers",
-    "cm": "centimeters", "mm": "millimeters", "m": "meters", "mi": "miles", "ft": "feet",
-    "kg": "kilograms", "lbs": "pounds", "lb": "pounds", "ha": "hectares", "kWh": "kilowatt hours",
-    "MW": "megawatts", "GW": "gigawatts", "kW": "kilowatts", "°C": "degrees Celsius",
-    "°F": "degrees Fahrenheit", "ml": "milliliters", "l": "liters",
+    "km/h": "kilometers an hour",
+    "kph": "kilometers an hour",
+    "mph": "miles an hour",
+    "km²": "square kilometers",
+    "sq km": "square kilometers",
+    "km": "kilometers",
+    "cm": "centimeters",
+    "mm": "millimeters",
+    "m": "meters",
+    "mi": "miles",
+    "ft": "feet",
+    "kg": "kilograms",
+    "lbs": "pounds",
+    "lb": "pounds",
+    "ha": "hectares",
+    "kWh": "kilowatt hours",
+    "MW": "megawatts",
+    "GW": "gigawatts",
+    "kW": "kilowatts",
+    "°C": "degrees Celsius",
+    "°F": "degrees Fahrenheit",
+    "ml": "milliliters",
+    "l": "liters",
 }
 SINGULAR_UNITS = {
-    "kilometers": "kilometer", "centimeters": "centimeter", "millimeters": "millimeter",
-    "meters": "meter", "miles": "mile", "feet": "foot", "kilograms": "kilogram", "pounds": "pound",
-    "hectares": "hectare", "kilowatt hours": "kilowatt hour", "megawatts": "megawatt",
-    "gigawatts": "gigawatt", "kilowatts": "kilowatt", "degrees Celsius": "degree Celsius",
-    "degrees Fahrenheit": "degree Fahrenheit", "milliliters": "milliliter", "liters": "liter",
+    "kilometers": "kilometer",
+    "centimeters": "centimeter",
+    "millimeters": "millimeter",
+    "meters": "meter",
+    "miles": "mile",
+    "feet": "foot",
+    "kilograms": "kilogram",
+    "pounds": "pound",
+    "hectares": "hectare",
+    "kilowatt hours": "kilowatt hour",
+    "megawatts": "megawatt",
+    "gigawatts": "gigawatt",
+    "kilowatts": "kilowatt",
+    "degrees Celsius": "degree Celsius",
+    "degrees Fahrenheit": "degree Fahrenheit",
+    "milliliters": "milliliter",
+    "liters": "liter",
     "square kilometers": "square kilometer",
 }
 
@@ -124,7 +246,7 @@ def decimal(text):
 def year(number):
     """As years are said: 1990 → nineteen ninety, 2005 → two thousand five, 2024 → twenty twenty-four."""
     high, low = divmod(number, 100)
-    if number < 1100 or 2000 <= number < 2010 or low == 0 and high % 10 == 0:
+    if number < 1100 or 2000 <= number < 2010 or (low == 0 and high % 10 == 0):
         return cardinal(number)
     if low == 0:
         return f"{cardinal(high)} hundred"
@@ -174,7 +296,10 @@ def drop_unspeakable(text):
             kept.append(char)
         elif category[0] == "L":
             kept.append(char if "LATIN" in unicodedata.name(char, "") else " ")
-        elif category in {"So", "Sk", "Cs", "Co", "Cn", "Cf", "Mn", "Me", "Cc"} and not char.isspace():
+        elif (
+            category in {"So", "Sk", "Cs", "Co", "Cn", "Cf", "Mn", "Me", "Cc"}
+            and not char.isspace()
+        ):
             kept.append(" " if category in {"So", "Cs", "Co", "Cn"} else "")
         else:
             kept.append(char)
@@ -205,14 +330,20 @@ def speak_dates(text):
         said = f"{match.group(1)} {ordinal(int(match.group(2)))}"
         return said + (f", {year(int(match.group(3)))}" if match.group(3) else "")
 
-    text = _sub(rf"\b({months})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", month_day, text)
+    text = _sub(
+        rf"\b({months})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?", month_day, text
+    )
 
     def day_month(match):
         said = f"the {ordinal(int(match.group(1)))} of {match.group(2)}"
         return said + (f", {year(int(match.group(3)))}" if match.group(3) else "")
 
-    text = _sub(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})\b(?:,?\s+(\d{{4}})\b)?", day_month, text)
-    text = _sub(rf"\b({months})\s+(\d{{4}})\b", lambda m: f"{m.group(1)} {year(int(m.group(2)))}", text)
+    text = _sub(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})\b(?:,?\s+(\d{{4}})\b)?", day_month, text
+    )
+    text = _sub(
+        rf"\b({months})\s+(\d{{4}})\b", lambda m: f"{m.group(1)} {year(int(m.group(2)))}", text
+    )
     # Years of the common era stand alone after "in", "since", "by" and the like.
     return _sub(
         r"\b(in|since|by|from|until|of|before|after|during)\s+(1[1-9]\d\d|20\d\d)\b(?!\s*(?:%|percent))",
@@ -228,7 +359,9 @@ def speak_times(text):
     def clock(hours, minutes, meridiem):
         said = cardinal(int(hours))
         if minutes and minutes != "00":
-            said += " " + ("oh " + ONES[int(minutes)] if minutes.startswith("0") else cardinal(int(minutes)))
+            said += " " + (
+                "oh " + ONES[int(minutes)] if minutes.startswith("0") else cardinal(int(minutes))
+            )
         elif not meridiem:
             said += " hundred" if int(hours) >= 13 else " o'clock"
         return said + (f" {meridiem}" if meridiem else "")
@@ -242,9 +375,14 @@ def speak_times(text):
         re.I,
     )
     text = _sub(
-        rf"\b(\d{{1,2}}){meridiem}", lambda m: clock(m.group(1), None, m.group(2).upper() + "M"), text, re.I
+        rf"\b(\d{{1,2}}){meridiem}",
+        lambda m: clock(m.group(1), None, m.group(2).upper() + "M"),
+        text,
+        re.I,
     )
-    return _sub(r"\b([01]?\d|2[0-3]):([0-5]\d)\b", lambda m: clock(m.group(1), m.group(2), None), text)
+    return _sub(
+        r"\b([01]?\d|2[0-3]):([0-5]\d)\b", lambda m: clock(m.group(1), m.group(2), None), text
+    )
 
 
 def speak_money(text):
@@ -329,7 +467,9 @@ def respell(text, pronunciations):
         return text
     by_word = {word.casefold(): said for word, said in pronunciations.items()}
     pattern = "|".join(re.escape(word) for word in sorted(pronunciations, key=len, reverse=True))
-    return re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", lambda m: by_word[m.group(0).casefold()], text, flags=re.I)
+    return re.sub(
+        rf"(?<!\w)(?:{pattern})(?!\w)", lambda m: by_word[m.group(0).casefold()], text, flags=re.I
+    )
 
 
 def sentences(text, max_words=40):

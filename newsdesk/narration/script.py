@@ -34,7 +34,12 @@ def passages(article):
     yield False, article.title
     names = [contributor.name for contributor in article.contributors]
     if names:
-        yield False, "By " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]) + "."
+        yield (
+            False,
+            "By "
+            + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+            + ".",
+        )
     if article.standfirst:
         yield False, article.standfirst
     for passage in body_passages(article.body):
@@ -50,7 +55,7 @@ def passages(article):
 
 def _ended(text):
     """A passage without closing punctuation (a headline) still ends its sentence."""
-    return text if not text or text[-1] in ".!?…\"”’)" else text + "."
+    return text if not text or text[-1] in '.!?…"”’)' else text + "."
 
 
 def script(article, pronunciations):

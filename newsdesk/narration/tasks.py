@@ -55,8 +55,17 @@ def _update(narration, **fields):
 
 def _remove_audio(narration, status):
     old = [name for name in (narration.audio.name, narration.captions.name) if name]
-    _update(narration, status=status, reason="", audio="", captions="", audio_bytes=0, duration=0, checksum="",
-            retry_at=None)
+    _update(
+        narration,
+        status=status,
+        reason="",
+        audio="",
+        captions="",
+        audio_bytes=0,
+        duration=0,
+        checksum="",
+        retry_at=None,
+    )
     for name in old:
         default_storage.delete(name)
 
@@ -103,7 +112,8 @@ def narrate(narration, article, force=False):
         # A new name for every version, so no cache or CDN serves the old audio as new.
         audio_name = default_storage.save(f"narration/{article.pk}/{digest[:16]}.mp3", File(mp3))
     captions_name = default_storage.save(
-        f"narration/{article.pk}/{digest[:16]}.vtt", ContentFile(audio.webvtt(recording.cues).encode("utf-8"))
+        f"narration/{article.pk}/{digest[:16]}.vtt",
+        ContentFile(audio.webvtt(recording.cues).encode("utf-8")),
     )
     old = {narration.audio.name, narration.captions.name} - {audio_name, captions_name, ""}
     _update(
@@ -126,8 +136,14 @@ def narrate(narration, article, force=False):
 
 def _failed(narration, error, force):
     attempts = narration.attempts + 1
-    retry_at = timezone.now() + FIRST_RETRY_AFTER * 4 ** (attempts - 1) if attempts < MAX_ATTEMPTS else None
-    logger.exception("Narration of article %s failed (attempt %s of %s)", narration.pk, attempts, MAX_ATTEMPTS)
+    retry_at = (
+        timezone.now() + FIRST_RETRY_AFTER * 4 ** (attempts - 1)
+        if attempts < MAX_ATTEMPTS
+        else None
+    )
+    logger.exception(
+        "Narration of article %s failed (attempt %s of %s)", narration.pk, attempts, MAX_ATTEMPTS
+    )
     _update(
         narration,
         status=Status.FAILED,

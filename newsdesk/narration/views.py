@@ -38,7 +38,7 @@ def podcast_artwork(request):
     image = Image.new("RGB", (ARTWORK_SIZE, ARTWORK_SIZE), (24, 44, 74))
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=130)
-    lines = textwrap.wrap(name, width=14)[:5] + ["", "Read aloud"]
+    lines = [*textwrap.wrap(name, width=14)[:5], "", "Read aloud"]
     draw.multiline_text((110, 110), "\n".join(lines), font=font, fill=(255, 255, 255), spacing=30)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

@@ -48,19 +48,36 @@ def _read_voices(paths):
             raise ImproperlyConfigured(
                 f"Narration voice {model} needs its model and config ({config}); check NEWSDESK_VOICES."
             )
-        language = json.loads(Path(config).read_text(encoding="utf-8")).get("language", {}).get("code")
+        language = (
+            json.loads(Path(config).read_text(encoding="utf-8")).get("language", {}).get("code")
+        )
         if not language:
-            raise ImproperlyConfigured(f"Narration voice config {config} names no language (language.code).")
-        voices.append(Voice(name=Path(model).name.removesuffix(".onnx"), model=model, config=config, language=language))
+            raise ImproperlyConfigured(
+                f"Narration voice config {config} names no language (language.code)."
+            )
+        voices.append(
+            Voice(
+                name=Path(model).name.removesuffix(".onnx"),
+                model=model,
+                config=config,
+                language=language,
+            )
+        )
     return tuple(voices)
 
 
 def configured_voices():
-    return _read_voices(tuple((voice["model"], voice["config"]) for voice in settings.NARRATION_VOICES))
+    return _read_voices(
+        tuple((voice["model"], voice["config"]) for voice in settings.NARRATION_VOICES)
+    )
 
 
 def voice_for(language):
     """The first configured voice for the language, an exact match preferred; None if there is none."""
     voices = configured_voices()
-    exact = [v for v in voices if v.language.replace("_", "-").lower() == language.replace("_", "-").lower()]
+    exact = [
+        v
+        for v in voices
+        if v.language.replace("_", "-").lower() == language.replace("_", "-").lower()
+    ]
     return (exact or [v for v in voices if v.speaks(language)] or [None])[0]

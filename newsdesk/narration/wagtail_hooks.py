@@ -28,7 +28,11 @@ def narration_admin_urls():
     return [
         path("narration/", admin_views.index, name="narration_admin"),
         path("narration/<int:page_id>/", admin_views.edit, name="narration_admin_edit"),
-        path("narration/<int:page_id>/narrate/", admin_views.narrate_again, name="narration_admin_narrate"),
+        path(
+            "narration/<int:page_id>/narrate/",
+            admin_views.narrate_again,
+            name="narration_admin_narrate",
+        ),
     ]
 
 
@@ -39,5 +43,13 @@ def narration_menu_item():
 
 @hooks.register("register_page_header_buttons")
 def narration_header_button(page, user, view_name, next_url=None):
-    if isinstance(page.specific_deferred, ArticlePage) and page.permissions_for_user(user).can_publish():
-        yield Button("Narration", reverse("narration_admin_edit", args=[page.pk]), icon_name="media", priority=80)
+    if (
+        isinstance(page.specific_deferred, ArticlePage)
+        and page.permissions_for_user(user).can_publish()
+    ):
+        yield Button(
+            "Narration",
+            reverse("narration_admin_edit", args=[page.pk]),
+            icon_name="media",
+            priority=80,
+        )

@@ -43,7 +43,9 @@ def normalise_address(raw):
             check_deliverability=settings.NEWSLETTERS_CHECK_DELIVERABILITY,
         )
     except EmailUndeliverableError as error:
-        raise ValidationError("The domain of this address does not receive email.", code="undeliverable") from error
+        raise ValidationError(
+            "The domain of this address does not receive email.", code="undeliverable"
+        ) from error
     except EmailNotValidError as error:
         if "internationalized" in str(error).lower():
             raise ValidationError(

@@ -11,4 +11,6 @@ class NewslettersConfig(AppConfig):
 
         from newsdesk.newsletters.bounces import suppress_on_tracking_event
 
-        tracking.connect(suppress_on_tracking_event, dispatch_uid="newsletters.suppress_on_tracking_event")
+        tracking.connect(
+            suppress_on_tracking_event, dispatch_uid="newsletters.suppress_on_tracking_event"
+        )

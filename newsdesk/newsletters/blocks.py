@@ -3,7 +3,9 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class NewsletterSignupBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, max_length=100, help_text='e.g. "Get the morning briefing"')
+    heading = blocks.CharBlock(
+        required=False, max_length=100, help_text='e.g. "Get the morning briefing"'
+    )
     newsletters = blocks.ListBlock(
         SnippetChooserBlock("newsletters.Newsletter"),
         min_num=1,

@@ -11,6 +11,7 @@ batch whose lease ran out belongs to a dead worker and may be taken over
 (`sending.resume_stalled_batches`).
 """
 
+import contextlib
 import logging
 import re
 import smtplib
@@ -33,7 +34,9 @@ logger = logging.getLogger(__name__)
 CHUNK = 50
 MAX_RETRY_DELAY = 900
 # Permanent answers that mean the address itself does not exist.
-NO_SUCH_USER = re.compile(r"\b5\.1\.(1|10)\b|no such user|user unknown|unknown user|does not exist", re.IGNORECASE)
+NO_SUCH_USER = re.compile(
+    r"\b5\.1\.(1|10)\b|no such user|user unknown|unknown user|does not exist", re.IGNORECASE
+)
 
 Status = Delivery.Status
 
@@ -59,10 +62,9 @@ class _Connections(threading.local):
 
     def drop(self):
         if self.backend is not None:
-            try:
+            # A connection that is already gone has nothing to close.
+            with contextlib.suppress(Exception):
                 self.backend.close()
-            except Exception:  # a connection that is already gone has nothing to close
-                pass
         self.backend = None
 
 
@@ -128,9 +130,9 @@ def claim(batch_id, now=None):
     free = Q(status=DeliveryBatch.Status.QUEUED) & (Q(retry_at__isnull=True) | Q(retry_at__lte=now))
     abandoned = Q(status=DeliveryBatch.Status.RUNNING, leased_until__lt=now)
     with transaction.atomic():
-        taken = DeliveryBatch.objects.filter(free | abandoned, pk=batch_id, issue__status=Issue.Status.SENDING).update(
-            status=DeliveryBatch.Status.RUNNING, leased_until=lease
-        )
+        taken = DeliveryBatch.objects.filter(
+            free | abandoned, pk=batch_id, issue__status=Issue.Status.SENDING
+        ).update(status=DeliveryBatch.Status.RUNNING, leased_until=lease)
         if not taken:
             return None
         batch = DeliveryBatch.objects.select_related("issue__newsletter").get(pk=batch_id)
@@ -186,11 +188,15 @@ def _eligible(batch, rows):
     ids = [subscriber_id for _, subscriber_id, _ in rows]
     confirmed = set(
         Subscription.objects.filter(
-            newsletter_id=batch.issue.newsletter_id, subscriber_id__in=ids, status=Subscription.Status.CONFIRMED
+            newsletter_id=batch.issue.newsletter_id,
+            subscriber_id__in=ids,
+            status=Subscription.Status.CONFIRMED,
         ).values_list("subscriber_id", flat=True)
     )
     suppressed = set(
-        Suppression.objects.filter(email__in=[email.lower() for _, _, email in rows]).values_list("email", flat=True)
+        Suppression.objects.filter(email__in=[email.lower() for _, _, email in rows]).values_list(
+            "email", flat=True
+        )
     )
     keep = [row for row in rows if row[1] in confirmed and row[2].lower() not in suppressed]
     dropped = [row[0] for row in rows if row not in keep]
@@ -212,7 +218,9 @@ def _send_chunk(batch, mail, rows):
     now = timezone.now()
     try:
         for pk, subscriber_id, email in rows:
-            code, answer = transmit(mail.sender, email, mail.for_recipient(subscriber_id, email, now))
+            code, answer = transmit(
+                mail.sender, email, mail.for_recipient(subscriber_id, email, now)
+            )
             if 400 <= code < 500:
                 retry.append((pk, answer))
                 continue
@@ -250,7 +258,9 @@ def _record(done, retry, suppress, unsent, in_doubt):
 
 def _retry_later(batch, reason):
     issue = batch.issue
-    gave_up = issue.started_at + timedelta(seconds=settings.NEWSLETTER_GIVE_UP_SECONDS) < timezone.now()
+    gave_up = (
+        issue.started_at + timedelta(seconds=settings.NEWSLETTER_GIVE_UP_SECONDS) < timezone.now()
+    )
     if gave_up:
         _deliveries(batch).filter(status__in=[Status.PENDING, Status.SENDING]).update(
             status=Status.FAILED, smtp_response=f"gave up: {reason}"[:500]
@@ -260,7 +270,10 @@ def _retry_later(batch, reason):
     delay = min(settings.NEWSLETTER_RETRY_SECONDS * 2**batch.retries, MAX_RETRY_DELAY)
     retry_at = timezone.now() + timedelta(seconds=delay)
     DeliveryBatch.objects.filter(pk=batch.pk).update(
-        status=DeliveryBatch.Status.QUEUED, leased_until=None, retry_at=retry_at, retries=F("retries") + 1
+        status=DeliveryBatch.Status.QUEUED,
+        leased_until=None,
+        retry_at=retry_at,
+        retries=F("retries") + 1,
     )
     sending.enqueue_batch(batch.pk, retry_at)
 
@@ -270,17 +283,23 @@ def _finish(batch):
     if _deliveries(batch).filter(status=Status.PENDING).exists():
         _retry_later(batch, "temporary failures")
         return
-    DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.DONE, leased_until=None)
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        status=DeliveryBatch.Status.DONE, leased_until=None
+    )
     sending.finish_if_complete(batch.issue)
     sending.resume_stalled_batches(batch.issue)
 
 
 def _stop(batch, issue_status):
     if issue_status == Issue.Status.CANCELLED:
-        DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.DONE, leased_until=None)
+        DeliveryBatch.objects.filter(pk=batch.pk).update(
+            status=DeliveryBatch.Status.DONE, leased_until=None
+        )
         _deliveries(batch).filter(status=Status.PENDING).update(status=Status.CANCELLED)
         return
-    DeliveryBatch.objects.filter(pk=batch.pk).update(status=DeliveryBatch.Status.QUEUED, leased_until=None)
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        status=DeliveryBatch.Status.QUEUED, leased_until=None
+    )
     # Resumed between our look at the status and the release: nobody else will queue this batch.
     if Issue.objects.filter(pk=batch.issue_id, status=Issue.Status.SENDING).exists():
         sending.enqueue_batch(batch.pk)

@@ -36,13 +36,21 @@ def load_demo_newsletters():
     """Three newsletters hosted by the demo's people, and a signup block in the newest story."""
     hosts = list(Contributor.objects.filter(kind=Contributor.Kind.PERSON).order_by("pk"))
     newsletters = [
-        Newsletter.objects.create(host=hosts[number % len(hosts)], reply_to="letters@newsdesk.example", **item)
+        Newsletter.objects.create(
+            host=hosts[number % len(hosts)], reply_to="letters@newsdesk.example", **item
+        )
         for number, item in enumerate(NEWSLETTERS)
     ]
     story = ArticlePage.objects.live().order_by("-first_published_at").first()
     if story is not None:
-        published = {"first_published_at": story.first_published_at, "last_published_at": story.last_published_at}
-        signup = {"heading": "Start your day with us", "newsletters": [newsletters[0].pk, newsletters[1].pk]}
+        published = {
+            "first_published_at": story.first_published_at,
+            "last_published_at": story.last_published_at,
+        }
+        signup = {
+            "heading": "Start your day with us",
+            "newsletters": [newsletters[0].pk, newsletters[1].pk],
+        }
         body = list(story.body.raw_data)
         body.insert(min(2, len(body)), {"type": "newsletter_signup", "value": signup})
         story.body = body

@@ -27,7 +27,9 @@ def confirmation_message(subscriber, newsletters):
         to=[subscriber.email],
         reply_to=[single.reply_to or single.sender_address] if single else None,
     )
-    message.attach_alternative(render_to_string("newsletters/email/confirmation.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string("newsletters/email/confirmation.html", context), "text/html"
+    )
     return message
 
 

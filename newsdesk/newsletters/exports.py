@@ -26,12 +26,20 @@ def ghost_members(newsletter):
     """
     yield GHOST_COLUMNS
     subscriptions = (
-        Subscription.objects.filter(newsletter=newsletter, status__in=[Status.CONFIRMED, Status.UNSUBSCRIBED])
+        Subscription.objects.filter(
+            newsletter=newsletter, status__in=[Status.CONFIRMED, Status.UNSUBSCRIBED]
+        )
         .select_related("subscriber")
         .order_by("pk")
     )
     for s in subscriptions.iterator(chunk_size=2000):
         subscribed = "true" if s.status == Status.CONFIRMED else "false"
-        row = {"email": s.subscriber.email, "name": csv_safe(s.subscriber.name), "subscribed_to_emails": subscribed,
-               "complimentary_plan": "false", "created_at": _ghost_time(s.requested_at), "labels": newsletter.name}  # fmt: skip
+        row = {
+            "email": s.subscriber.email,
+            "name": csv_safe(s.subscriber.name),
+            "subscribed_to_emails": subscribed,
+            "complimentary_plan": "false",
+            "created_at": _ghost_time(s.requested_at),
+            "labels": newsletter.name,
+        }
         yield [row.get(column, "") for column in GHOST_COLUMNS]

@@ -29,7 +29,8 @@ class ExactFieldsForm(forms.Form):
         unknown = sorted(set(self.data) - set(self.fields) - self.allowed_extra)
         if unknown:
             raise ValidationError(
-                "This form sent fields it does not have: %(fields)s.", params={"fields": ", ".join(unknown)}
+                "This form sent fields it does not have: %(fields)s.",
+                params={"fields": ", ".join(unknown)},
             )
         return super().clean()
 
@@ -66,13 +67,20 @@ class SubscribeForm(ExactFieldsForm):
 
     @property
     def is_bot(self):
-        return bool(self.cleaned_data["website"]) or time.time() - self.cleaned_data["started"] < MIN_FILL_SECONDS
+        return (
+            bool(self.cleaned_data["website"])
+            or time.time() - self.cleaned_data["started"] < MIN_FILL_SECONDS
+        )
 
 
 def _errors_by_place(form):
     """Errors next to the field they concern; the rest (an expired or tampered form) as one general line."""
     shown_by_field = {"email", "newsletter"}
-    errors = {field: " ".join(messages) for field, messages in form.errors.items() if field in shown_by_field}
+    errors = {
+        field: " ".join(messages)
+        for field, messages in form.errors.items()
+        if field in shown_by_field
+    }
     errors["general"] = " ".join(
         " ".join(messages) for field, messages in form.errors.items() if field not in shown_by_field
     )
@@ -108,6 +116,8 @@ class PreferencesForm(ExactFieldsForm):
     )
 
     def __init__(self, subscriber, shown, *args, **kwargs):
-        confirmed = subscriber.subscriptions.filter(status=Subscription.Status.CONFIRMED).values_list("newsletter", flat=True)
+        confirmed = subscriber.subscriptions.filter(
+            status=Subscription.Status.CONFIRMED
+        ).values_list("newsletter", flat=True)
         super().__init__(*args, initial={"newsletters": list(confirmed)}, **kwargs)
         self.fields["newsletters"].queryset = shown

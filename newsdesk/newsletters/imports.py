@@ -10,10 +10,11 @@ skipped (the report names its row), never imported.
 """
 
 import codecs
+import contextlib
 import csv
 import io
-from contextlib import contextmanager, nullcontext
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
@@ -31,7 +32,9 @@ from newsdesk.newsletters.subscriptions import Consent
 BATCH_SIZE = 500  # rows per transaction; also keeps the lookups' IN lists well under SQLite's parameter limit
 
 IMPORT_WORDING = "Imported from a list kept elsewhere, without confirmation here."
-UNSUBSCRIBED_WORDING = "Unsubscribed, bounced or cleaned at the previous service, as the imported list says."
+UNSUBSCRIBED_WORDING = (
+    "Unsubscribed, bounced or cleaned at the previous service, as the imported list says."
+)
 # Skipped rather than imported unsubscribed: the editor sees which rows and why, and no
 # consent record claims the file said something it did not.
 SUPPRESSED = "on the suppression list"
@@ -75,7 +78,8 @@ def _ghost(row, headers):
         row["email"],
         name=row.get("name", ""),
         signed_up=row.get("created_at", ""),
-        unsubscribed=not _true(row.get("subscribed_to_emails", "true")) or bool(row.get("deleted_at")),
+        unsubscribed=not _true(row.get("subscribed_to_emails", "true"))
+        or bool(row.get("deleted_at")),
     )
 
 
@@ -94,8 +98,12 @@ def _mailchimp(row, headers):
 
 def _substack(row, headers):
     # Substack's export: email_disabled is "true" for readers who turned emails off.
-    return Entry(row["email"], name=row.get("name", ""), signed_up=row.get("created_at", ""),
-                 unsubscribed=_true(row.get("email_disabled")))  # fmt: skip
+    return Entry(
+        row["email"],
+        name=row.get("name", ""),
+        signed_up=row.get("created_at", ""),
+        unsubscribed=_true(row.get("email_disabled")),
+    )
 
 
 _PLAIN_EMAIL = ("email", "email address", "e-mail", "e-mail address")
@@ -115,8 +123,12 @@ def _columns(headers, *names):
 
 
 def _ghost_mapping(headers):
-    return {"Email": "email", "Name": _columns(headers, "name"), "Signed up": _columns(headers, "created_at"),
-            "Status": _columns(headers, "subscribed_to_emails", "deleted_at")}  # fmt: skip
+    return {
+        "Email": "email",
+        "Name": _columns(headers, "name"),
+        "Signed up": _columns(headers, "created_at"),
+        "Status": _columns(headers, "subscribed_to_emails", "deleted_at"),
+    }
 
 
 def _mailchimp_mapping(headers):
@@ -127,19 +139,30 @@ def _mailchimp_mapping(headers):
     else:
         status = "none: an export of subscribed readers"
     name = " + ".join(c for c in ("First Name", "Last Name") if c in headers) or NOT_IN_FILE
-    return {"Email": "Email Address", "Name": name, "Signed up": _columns(headers, "OPTIN_TIME", "CONFIRM_TIME"),
-            "Status": status}  # fmt: skip
+    return {
+        "Email": "Email Address",
+        "Name": name,
+        "Signed up": _columns(headers, "OPTIN_TIME", "CONFIRM_TIME"),
+        "Status": status,
+    }
 
 
 def _substack_mapping(headers):
-    return {"Email": "email", "Name": _columns(headers, "name"), "Signed up": _columns(headers, "created_at"),
-            "Status": "email_disabled"}  # fmt: skip
+    return {
+        "Email": "email",
+        "Name": _columns(headers, "name"),
+        "Signed up": _columns(headers, "created_at"),
+        "Status": "email_disabled",
+    }
 
 
 def _plain_mapping(headers):
-    return {"Email": next(h for h in headers if h.strip().lower() in _PLAIN_EMAIL),
-            "Name": next((h for h in headers if h.strip().lower() == "name"), NOT_IN_FILE),
-            "Signed up": NOT_IN_FILE, "Status": "none: every row is a subscriber"}  # fmt: skip
+    return {
+        "Email": next(h for h in headers if h.strip().lower() in _PLAIN_EMAIL),
+        "Name": next((h for h in headers if h.strip().lower() == "name"), NOT_IN_FILE),
+        "Signed up": NOT_IN_FILE,
+        "Status": "none: every row is a subscriber",
+    }
 
 
 @dataclass(frozen=True)
@@ -151,14 +174,35 @@ class Format:
 
 
 # Ghost's members export, column for column; the subscriber export offers the same layout (exports.py).
-GHOST_COLUMNS = ["id", "email", "name", "note", "subscribed_to_emails", "complimentary_plan", "stripe_customer_id",
-                 "created_at", "deleted_at", "labels", "tiers"]  # fmt: skip
+GHOST_COLUMNS = [
+    "id",
+    "email",
+    "name",
+    "note",
+    "subscribed_to_emails",
+    "complimentary_plan",
+    "stripe_customer_id",
+    "created_at",
+    "deleted_at",
+    "labels",
+    "tiers",
+]
 
 # The first match wins, plain CSV last.
 FORMATS = [
-    Format("Ghost", frozenset({"email", "subscribed_to_emails", "complimentary_plan"}), _ghost, _ghost_mapping),
+    Format(
+        "Ghost",
+        frozenset({"email", "subscribed_to_emails", "complimentary_plan"}),
+        _ghost,
+        _ghost_mapping,
+    ),
     Format("Mailchimp", frozenset({"Email Address", "OPTIN_TIME"}), _mailchimp, _mailchimp_mapping),
-    Format("Substack", frozenset({"email", "active_subscription", "email_disabled"}), _substack, _substack_mapping),
+    Format(
+        "Substack",
+        frozenset({"email", "active_subscription", "email_disabled"}),
+        _substack,
+        _substack_mapping,
+    ),
 ]
 PLAIN_CSV = Format("CSV", frozenset(), _plain, _plain_mapping)
 
@@ -204,26 +248,40 @@ class Report:
     rows_read: int = 0
     imported: int = 0
     merged: int = 0
-    skipped: dict[str, list[int]] = field(default_factory=dict)  # reason → row numbers, header = row 1
+    skipped: dict[str, list[int]] = field(
+        default_factory=dict
+    )  # reason → row numbers, header = row 1
 
     @classmethod
     def of(cls, upload):
         """The report of a SubscriberImport, as far as it has got."""
-        return cls(format=upload.format, rows_read=upload.rows_read, imported=upload.imported, merged=upload.merged,
-                   skipped=upload.skipped)  # fmt: skip
+        return cls(
+            format=upload.format,
+            rows_read=upload.rows_read,
+            imported=upload.imported,
+            merged=upload.merged,
+            skipped=upload.skipped,
+        )
 
     def skip(self, reason, row):
         self.skipped.setdefault(reason, []).append(row)
 
     def summary(self):
         """(label, count) pairs, in the order both the command and the admin give them."""
-        return [("Rows read", self.rows_read), ("Imported", self.imported),
-                ("Merged with existing subscribers", self.merged),
-                ("Skipped", sum(len(rows) for rows in self.skipped.values()))]  # fmt: skip
+        return [
+            ("Rows read", self.rows_read),
+            ("Imported", self.imported),
+            ("Merged with existing subscribers", self.merged),
+            ("Skipped", sum(len(rows) for rows in self.skipped.values())),
+        ]
 
     def lines(self):
-        lines = [f"Format: {self.format}"] + [f"{label}: {count}" for label, count in self.summary()]
-        lines += [f"  {reason}: rows {', '.join(map(str, rows))}" for reason, rows in self.skipped.items()]
+        lines = [f"Format: {self.format}"] + [
+            f"{label}: {count}" for label, count in self.summary()
+        ]
+        lines += [
+            f"  {reason}: rows {', '.join(map(str, rows))}" for reason, rows in self.skipped.items()
+        ]
         return lines
 
 
@@ -260,10 +318,9 @@ def preview(stream, rows=5):
     """The format, column mapping and first rows of a file, as they would be imported; writes nothing."""
     with _reader(stream) as (reader, headers, format_):
         first = []
-        try:
+        # The import reports a broken row with its number; the preview shows the rows before it.
+        with contextlib.suppress(csv.Error):
             first += islice(reader, rows)
-        except csv.Error:
-            pass  # the import reports the broken row with its number; the preview shows the rows before it
     return Preview(format_, headers, first)
 
 
@@ -282,13 +339,15 @@ def _entries(stream, report):
                 report.rows_read += 1
                 report.skip(f"unreadable ({error})", number)
                 continue
-            if not any(values):  # an empty line keeps its row number, as in a spreadsheet, but is not a row read
+            if not any(
+                values
+            ):  # an empty line keeps its row number, as in a spreadsheet, but is not a row read
                 continue
             report.rows_read += 1
             if len(values) != len(headers):
                 report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
                 continue
-            entry = format_.read(dict(zip(headers, values)), headers)
+            entry = format_.read(dict(zip(headers, values, strict=False)), headers)
             if not entry.email.strip():
                 report.skip("no email address", number)
                 continue
@@ -315,7 +374,11 @@ def _unsuppressed(batch, source, report):
     An address a row suppresses counts as suppressed for the rows after it, as
     it would in a later batch, so the report does not depend on batch size.
     """
-    suppressed = set(Suppression.objects.filter(email__in={e.email.lower() for e in batch}).values_list("email", flat=True))
+    suppressed = set(
+        Suppression.objects.filter(email__in={e.email.lower() for e in batch}).values_list(
+            "email", flat=True
+        )
+    )
     kept, bounced = [], []
     for entry in batch:
         key = entry.email.lower()
@@ -334,8 +397,13 @@ def _unsuppressed(batch, source, report):
 def _statement(model, columns, template):
     quote = connection.ops.quote_name
     names = [quote(model._meta.get_field(column).column) for column in columns]
-    return template.format(table=quote(model._meta.db_table), pk=quote(model._meta.pk.column), names=names,
-                           columns=", ".join(names), values=", ".join(["%s"] * len(names)))  # fmt: skip
+    return template.format(
+        table=quote(model._meta.db_table),
+        pk=quote(model._meta.pk.column),
+        names=names,
+        columns=", ".join(names),
+        values=", ".join(["%s"] * len(names)),
+    )
 
 
 def _execute_many(statement, rows):
@@ -348,12 +416,18 @@ def _execute_many(statement, rows):
 
 
 def _insert(model, columns, rows):
-    _execute_many(_statement(model, columns, "INSERT INTO {table} ({columns}) VALUES ({values})"), rows)
+    _execute_many(
+        _statement(model, columns, "INSERT INTO {table} ({columns}) VALUES ({values})"), rows
+    )
 
 
 def _update(model, columns, rows):
     """Each row is the columns' new values, then the primary key."""
-    template = "UPDATE {table} SET " + ", ".join(f"{{names[{i}]}} = %s" for i in range(len(columns))) + " WHERE {pk} = %s"
+    template = (
+        "UPDATE {table} SET "
+        + ", ".join(f"{{names[{i}]}} = %s" for i in range(len(columns)))
+        + " WHERE {pk} = %s"
+    )
     _execute_many(_statement(model, columns, template), rows)
 
 
@@ -363,7 +437,11 @@ def _db_time(moment):
 
 def _subscribers(keys):
     """Lower-cased address → (pk, name) of the subscribers with these addresses."""
-    found = Subscriber.objects.annotate(key=Lower("email")).filter(key__in=keys).values_list("key", "pk", "name")
+    found = (
+        Subscriber.objects.annotate(key=Lower("email"))
+        .filter(key__in=keys)
+        .values_list("key", "pk", "name")
+    )
     return {key: (pk, name) for key, pk, name in found}
 
 
@@ -398,11 +476,18 @@ def _write(newsletter, batch, confirmed, consent, source, report):
 
     subscribers = _subscribers(first)
     new = [key for key in first if key not in subscribers]
-    _insert(Subscriber, ["email", "name", "created_at"],
-            [(first[key].email, names.get(key, ""), signed_up[key]) for key in new])  # fmt: skip
+    _insert(
+        Subscriber,
+        ["email", "name", "created_at"],
+        [(first[key].email, names.get(key, ""), signed_up[key]) for key in new],
+    )
     if new:
         subscribers |= _subscribers(new)
-    _update(Subscriber, ["name"], [(names[key], pk) for key, (pk, name) in subscribers.items() if not name and key in names])
+    _update(
+        Subscriber,
+        ["name"],
+        [(names[key], pk) for key, (pk, name) in subscribers.items() if not name and key in names],
+    )
 
     current = {
         subscriber: _Subscription(status, status, pk, None, *rest)
@@ -416,7 +501,9 @@ def _write(newsletter, batch, confirmed, consent, source, report):
         subscription = current.get(subscriber)
         if subscription is None:
             report.imported += 1
-            subscription = current[subscriber] = _Subscription(None, Status.PENDING, requested_at=signed_up[key])
+            subscription = current[subscriber] = _Subscription(
+                None, Status.PENDING, requested_at=signed_up[key]
+            )
         else:
             report.merged += 1
         status = Status.UNSUBSCRIBED if entry.unsubscribed or entry.bounced else confirmed
@@ -426,33 +513,71 @@ def _write(newsletter, batch, confirmed, consent, source, report):
                 subscription.confirmed_at = now
             elif status == Status.UNSUBSCRIBED:
                 subscription.unsubscribed_at = now
-                subscription.unsubscribe_method = Method.IMPORTED_BOUNCED if entry.bounced else Method.IMPORTED
+                subscription.unsubscribe_method = (
+                    Method.IMPORTED_BOUNCED if entry.bounced else Method.IMPORTED
+                )
 
     def state(s):
         return s.status, _db_time(s.confirmed_at), _db_time(s.unsubscribed_at), s.unsubscribe_method
 
     added = {subscriber: s for subscriber, s in current.items() if s.before is None}
-    _insert(Subscription, ["subscriber", "newsletter", "requested_at", *_SUBSCRIPTION_STATE],
-            [(subscriber, newsletter.pk, s.requested_at, *state(s)) for subscriber, s in added.items()])  # fmt: skip
-    for subscriber, pk in Subscription.objects.filter(newsletter=newsletter, subscriber__in=list(added)).values_list(
-        "subscriber", "pk"
-    ):
+    _insert(
+        Subscription,
+        ["subscriber", "newsletter", "requested_at", *_SUBSCRIPTION_STATE],
+        [(subscriber, newsletter.pk, s.requested_at, *state(s)) for subscriber, s in added.items()],
+    )
+    for subscriber, pk in Subscription.objects.filter(
+        newsletter=newsletter, subscriber__in=list(added)
+    ).values_list("subscriber", "pk"):
         added[subscriber].pk = pk
     changed = [s for s in current.values() if s.status != s.before]
-    _update(Subscription, _SUBSCRIPTION_STATE, [(*state(s), s.pk) for s in changed if s.before is not None])
+    _update(
+        Subscription,
+        _SUBSCRIPTION_STATE,
+        [(*state(s), s.pk) for s in changed if s.before is not None],
+    )
 
     at, ip_address = _db_time(now), connection.ops.adapt_ipaddressfield_value(consent.ip_address)
     records = []
     for s in changed:
         withdrawn = s.status == Status.UNSUBSCRIBED
-        records.append((s.pk, _ACTION[s.status], s.unsubscribe_method if withdrawn else Method.IMPORTED, at, ip_address,
-                        consent.user_agent, consent.source_url, UNSUBSCRIBED_WORDING if withdrawn else consent.wording))  # fmt: skip
-    _insert(ConsentRecord, ["subscription", "action", "method", "at", "ip_address", "user_agent", "source_url", "wording"],
-            records)  # fmt: skip
+        records.append(
+            (
+                s.pk,
+                _ACTION[s.status],
+                s.unsubscribe_method if withdrawn else Method.IMPORTED,
+                at,
+                ip_address,
+                consent.user_agent,
+                consent.source_url,
+                UNSUBSCRIBED_WORDING if withdrawn else consent.wording,
+            )
+        )
+    _insert(
+        ConsentRecord,
+        [
+            "subscription",
+            "action",
+            "method",
+            "at",
+            "ip_address",
+            "user_agent",
+            "source_url",
+            "wording",
+        ],
+        records,
+    )
 
 
 def import_subscribers(
-    newsletter, stream, file_name, *, consent_source=None, dry_run=False, batch_size=BATCH_SIZE, progress=None
+    newsletter,
+    stream,
+    file_name,
+    *,
+    consent_source=None,
+    dry_run=False,
+    batch_size=BATCH_SIZE,
+    progress=None,
 ):
     """Imports a binary, seekable CSV stream into newsletter and returns the Report.
 
@@ -464,8 +589,12 @@ def import_subscribers(
     """
     report = Report()
     confirmed = Status.CONFIRMED if consent_source else Status.PENDING
-    consent = Consent(ip_address=None, user_agent="", source_url=file_name[:500],
-                      wording=consent_source or IMPORT_WORDING)  # fmt: skip
+    consent = Consent(
+        ip_address=None,
+        user_agent="",
+        source_url=file_name[:500],
+        wording=consent_source or IMPORT_WORDING,
+    )
     source = f"import: {file_name}"[: Suppression._meta.get_field("source").max_length]
     size = stream.seek(0, io.SEEK_END) or 1
     stream.seek(0)

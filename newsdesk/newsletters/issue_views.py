@@ -48,22 +48,32 @@ def preview(request, pk):
     """The email as readers will see it; sandboxed, as it is mail markup and not the admin's own."""
     issue = _issue(request, pk)
     # Once sending, what was sent; before, what would be.
-    html = issues.without_personal_links(issue.email_html) if issue.email_html else issues.render_sample(issue)[0]
+    html = (
+        issues.without_personal_links(issue.email_html)
+        if issue.email_html
+        else issues.render_sample(issue)[0]
+    )
     response = HttpResponse(html)
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+    )
     return response
 
 
 def progress(request, pk):
     issue = _issue(request, pk)
-    return JsonResponse({**asdict(sending.progress(issue)), "status_label": Issue.Status(issue.status).label})
+    return JsonResponse(
+        {**asdict(sending.progress(issue)), "status_label": Issue.Status(issue.status).label}
+    )
 
 
 @require_POST
 def send_test(request, pk):
     issue = _issue(request, pk)
     if not request.user.email:
-        messages.error(request, "Your account has no email address: add one under Account to receive tests.")
+        messages.error(
+            request, "Your account has no email address: add one under Account to receive tests."
+        )
     else:
         tasks.send_test_issue.enqueue(issue.pk, request.user.email)
         messages.success(request, f"A test of this issue is on its way to {request.user.email}.")

@@ -57,7 +57,9 @@ def build_issue(newsletter, subject=None, since_hours=None):
     since = timezone.now() - timedelta(hours=since_hours) if since_hours is not None else None
     articles = latest_articles(newsletter, since)
     if not articles:
-        raise ValidationError(f"No stories have been published for {newsletter.name} since its previous issue.")
+        raise ValidationError(
+            f"No stories have been published for {newsletter.name} since its previous issue."
+        )
     subject = subject or f"{newsletter.name}: {articles[0].title}"
     issue = Issue(newsletter=newsletter, subject=subject)
     issue.full_clean()
@@ -68,7 +70,8 @@ def build_issue(newsletter, subject=None, since_hours=None):
 
 def add_stories(issue, articles):
     IssueStory.objects.bulk_create(
-        IssueStory(issue=issue, article=article, sort_order=order) for order, article in enumerate(articles)
+        IssueStory(issue=issue, article=article, sort_order=order)
+        for order, article in enumerate(articles)
     )
 
 

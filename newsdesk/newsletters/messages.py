@@ -22,8 +22,19 @@ from newsdesk.newsletters.issues import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLA
 from newsdesk.newsletters.models import Subscriber
 
 # Exactly the headers RFC 8058 asks a one-click sender to sign, and the usual ones.
-SIGNED_HEADERS = [b"From", b"To", b"Subject", b"Date", b"Message-ID", b"List-Id", b"List-Unsubscribe",
-                  b"List-Unsubscribe-Post", b"Reply-To", b"MIME-Version", b"Content-Type"]  # fmt: skip
+SIGNED_HEADERS = [
+    b"From",
+    b"To",
+    b"Subject",
+    b"Date",
+    b"Message-ID",
+    b"List-Id",
+    b"List-Unsubscribe",
+    b"List-Unsubscribe-Post",
+    b"Reply-To",
+    b"MIME-Version",
+    b"Content-Type",
+]
 BOUNDARY = "newsdesk-alternative-7f3c9a"
 CRLF = "\r\n"
 
@@ -33,7 +44,9 @@ def message_id(issue_id, subscriber_id, domain):
 
     The digest keeps ids unique between installations whose database ids coincide.
     """
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{issue_id}.{subscriber_id}".encode(), hashlib.sha256)
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{issue_id}.{subscriber_id}".encode(), hashlib.sha256
+    )
     return f"<issue-{issue_id}.{subscriber_id}.{digest.hexdigest()[:16]}@{domain}>"
 
 
@@ -55,10 +68,16 @@ class IssueMail:
         # RFC 2919: a list's id is a name under a domain its owner controls: the sender's.
         list_host = newsletter.sender_address.rpartition("@")[2]
         headers = [
-            ("From", formataddr((newsletter.sender_name, newsletter.sender_address), charset="utf-8")),
+            (
+                "From",
+                formataddr((newsletter.sender_name, newsletter.sender_address), charset="utf-8"),
+            ),
             ("Reply-To", newsletter.reply_to or newsletter.sender_address),
             ("Subject", Header(issue.subject, "utf-8", maxlinelen=998).encode()),
-            ("List-Id", formataddr((newsletter.name, f"{newsletter.slug}.{list_host}"), charset="utf-8")),
+            (
+                "List-Id",
+                formataddr((newsletter.name, f"{newsletter.slug}.{list_host}"), charset="utf-8"),
+            ),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
             ("MIME-Version", "1.0"),
             ("Content-Type", f'multipart/alternative; boundary="{BOUNDARY}"'),

@@ -15,7 +15,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, PreviewableMixin
 
 # A header value with a line break could smuggle in headers of its own.
-single_line = RegexValidator(r"[\x00-\x1f\x7f]", inverse_match=True, message="Use a single line of text.")
+single_line = RegexValidator(
+    r"[\x00-\x1f\x7f]", inverse_match=True, message="Use a single line of text."
+)
 
 
 class Newsletter(models.Model):
@@ -23,14 +25,25 @@ class Newsletter(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(help_text="One or two sentences: what a reader gets and why.")
     host = models.ForeignKey(
-        "people.Contributor", on_delete=models.PROTECT, related_name="newsletters", help_text="Who writes it."
+        "people.Contributor",
+        on_delete=models.PROTECT,
+        related_name="newsletters",
+        help_text="Who writes it.",
     )
-    cadence = models.CharField(max_length=100, help_text='How often it arrives, e.g. "Every weekday morning".')
-    sender_name = models.CharField(max_length=100, validators=[single_line], help_text="Shown as the sender.")
+    cadence = models.CharField(
+        max_length=100, help_text='How often it arrives, e.g. "Every weekday morning".'
+    )
+    sender_name = models.CharField(
+        max_length=100, validators=[single_line], help_text="Shown as the sender."
+    )
     sender_address = models.EmailField(help_text="The address issues are sent from.")
-    reply_to = models.EmailField(blank=True, help_text="Where replies go; leave empty for the sender address.")
+    reply_to = models.EmailField(
+        blank=True, help_text="Where replies go; leave empty for the sender address."
+    )
     is_active = models.BooleanField(
-        "open for subscriptions", default=True, help_text="Closed newsletters disappear from every form."
+        "open for subscriptions",
+        default=True,
+        help_text="Closed newsletters disappear from every form.",
     )
 
     panels = [
@@ -40,7 +53,8 @@ class Newsletter(models.Model):
         FieldPanel("host"),
         FieldPanel("cadence"),
         MultiFieldPanel(
-            [FieldPanel("sender_name"), FieldPanel("sender_address"), FieldPanel("reply_to")], heading="Sending"
+            [FieldPanel("sender_name"), FieldPanel("sender_address"), FieldPanel("reply_to")],
+            heading="Sending",
         ),
         FieldPanel("is_active"),
     ]
@@ -60,7 +74,9 @@ class Subscriber(models.Model):
     """An email address, with or without subscriptions; its preferences link names it."""
 
     email = models.EmailField(max_length=254)
-    name = models.CharField(max_length=200, blank=True, help_text="As given in an imported list; forms ask for none.")
+    name = models.CharField(
+        max_length=200, blank=True, help_text="As given in an imported list; forms ask for none."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -87,8 +103,12 @@ class Subscription(models.Model):
         # A bounced or cleaned address arrives unsubscribed with this method, and on the suppression list.
         IMPORTED_BOUNCED = "imported_bounced", "Imported: bounced"
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="subscriptions")
-    newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="subscriptions")
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="subscriptions"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -98,7 +118,9 @@ class Subscription(models.Model):
     class Meta:
         ordering = ["-requested_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["subscriber", "newsletter"], name="one_subscription_per_newsletter")
+            models.UniqueConstraint(
+                fields=["subscriber", "newsletter"], name="one_subscription_per_newsletter"
+            )
         ]
 
     def __str__(self):
@@ -117,7 +139,9 @@ class ConsentRecord(models.Model):
         CONFIRMED = "confirmed", "Confirmed"
         WITHDRAWN = "withdrawn", "Unsubscribed"
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="consents")
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="consents"
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     method = models.CharField(max_length=20, choices=Subscription.Method.choices)
     at = models.DateTimeField(default=timezone.now)
@@ -150,10 +174,14 @@ class SubscriberImport(models.Model):
         FAILED = "failed", "Failed"
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="imports")
-    file = models.FileField(upload_to=_import_file_name, blank=True, help_text="Deleted once imported.")
+    file = models.FileField(
+        upload_to=_import_file_name, blank=True, help_text="Deleted once imported."
+    )
     file_name = models.CharField(max_length=255, help_text="As uploaded; consent records name it.")
     format = models.CharField(max_length=20)
-    consent_source = models.TextField(blank=True, help_text="Given, the addresses are imported confirmed.")
+    consent_source = models.TextField(
+        blank=True, help_text="Given, the addresses are imported confirmed."
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     progress = models.FloatField(default=0, help_text="Share of the file read, 0 to 1.")
     rows_read = models.PositiveIntegerField(default=0)
@@ -161,7 +189,9 @@ class SubscriberImport(models.Model):
     merged = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=dict, help_text="Reason → row numbers.")
     error = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -191,12 +221,20 @@ class Issue(PreviewableMixin, ClusterableModel):
     newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="issues")
     subject = models.CharField(max_length=200, validators=[single_line])
     preheader = models.CharField(
-        max_length=200, blank=True, validators=[single_line], help_text="The line inboxes show after the subject."
+        max_length=200,
+        blank=True,
+        validators=[single_line],
+        help_text="The line inboxes show after the subject.",
     )
     intro = RichTextField(
-        "introduction", blank=True, features=["bold", "italic", "link", "ol", "ul"], help_text="A few words from the host."
+        "introduction",
+        blank=True,
+        features=["bold", "italic", "link", "ol", "ul"],
+        help_text="A few words from the host.",
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
     scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -236,8 +274,15 @@ class Issue(PreviewableMixin, ClusterableModel):
         return reverse("newsletters:archive_issue", args=[self.newsletter.slug, self.pk])
 
     def clean(self):
-        if self.pk and not Issue.objects.filter(pk=self.pk, status__in=[self.Status.DRAFT, self.Status.SCHEDULED]).exists():
-            raise ValidationError("This issue has been sent or is being sent; it can no longer be changed.")
+        if (
+            self.pk
+            and not Issue.objects.filter(
+                pk=self.pk, status__in=[self.Status.DRAFT, self.Status.SCHEDULED]
+            ).exists()
+        ):
+            raise ValidationError(
+                "This issue has been sent or is being sent; it can no longer be changed."
+            )
 
     def serve_preview(self, request, mode_name):
         from django.http import HttpResponse
@@ -271,7 +316,8 @@ class Delivery(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     in_doubt = models.BooleanField(
-        default=False, help_text="A worker stopped during this message's SMTP transaction; it was sent again."
+        default=False,
+        help_text="A worker stopped during this message's SMTP transaction; it was sent again.",
     )
     smtp_response = models.CharField(max_length=500, blank=True)
     message_id = models.CharField(max_length=250, blank=True)
@@ -279,7 +325,11 @@ class Delivery(models.Model):
 
     class Meta:
         verbose_name_plural = "deliveries"
-        constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="one_delivery_per_recipient")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "subscriber"], name="one_delivery_per_recipient"
+            )
+        ]
         indexes = [models.Index(fields=["issue", "status"])]
 
     def __str__(self):
@@ -322,8 +372,12 @@ class Suppression(models.Model):
 
     email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
     reason = models.CharField(max_length=20, choices=Reason.choices, default=Reason.MANUAL)
-    source = models.CharField(max_length=100, blank=True, help_text="Where it came from, e.g. mailgun or smtp.")
-    detail = models.CharField(max_length=500, blank=True, help_text="What the service or server said.")
+    source = models.CharField(
+        max_length=100, blank=True, help_text="Where it came from, e.g. mailgun or smtp."
+    )
+    detail = models.CharField(
+        max_length=500, blank=True, help_text="What the service or server said."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     panels = [FieldPanel("email"), FieldPanel("reason"), FieldPanel("detail")]
@@ -342,6 +396,7 @@ class Suppression(models.Model):
     def suppress(cls, email, reason, source, detail=""):
         """Adds the address, or keeps the first reason it was suppressed for."""
         suppression, _ = cls.objects.get_or_create(
-            email=email.lower(), defaults={"reason": reason, "source": source, "detail": detail[:500]}
+            email=email.lower(),
+            defaults={"reason": reason, "source": source, "detail": detail[:500]},
         )
         return suppression

@@ -7,7 +7,9 @@ from django.core.cache import cache
 
 def allow(scope, key, limit, period):
     """Counts one hit for key; False once it has had more than `limit` hits in this window of `period` seconds."""
-    digest = hashlib.sha256(str(key).encode()).hexdigest()  # keeps addresses out of cache file names and keys
+    digest = hashlib.sha256(
+        str(key).encode()
+    ).hexdigest()  # keeps addresses out of cache file names and keys
     cache_key = f"newsletters:rate:{scope}:{digest}"
     cache.add(cache_key, 0, timeout=period)
     try:

@@ -20,7 +20,14 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from newsdesk.newsletters import issues, tasks
-from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscriber, Subscription, Suppression
+from newsdesk.newsletters.models import (
+    Delivery,
+    DeliveryBatch,
+    Issue,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +57,13 @@ def _freeze_audience(issue):
               AND NOT EXISTS (SELECT 1 FROM {suppression} x WHERE x.email = LOWER(s.email))
             ORDER BY s.id
             """,
-            [issue.pk, Delivery.Status.PENDING, False, issue.newsletter_id, Subscription.Status.CONFIRMED],
+            [
+                issue.pk,
+                Delivery.Status.PENDING,
+                False,
+                issue.newsletter_id,
+                Subscription.Status.CONFIRMED,
+            ],
         )
 
 
@@ -86,11 +99,15 @@ def start(issue):
     now = timezone.now()
     issue = Issue.objects.select_for_update().select_related("newsletter__host").get(pk=issue.pk)
     if issue.status not in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
-        raise ValidationError(f"This issue is {issue.get_status_display().lower()}; it cannot be sent again.")
+        raise ValidationError(
+            f"This issue is {issue.get_status_display().lower()}; it cannot be sent again."
+        )
     if not issue.stories.exists():
         articles = issues.latest_articles(issue.newsletter, exclude_issue=issue)
         if not articles:
-            raise ValidationError("This issue has no stories: pick some, or wait for new stories to be published.")
+            raise ValidationError(
+                "This issue has no stories: pick some, or wait for new stories to be published."
+            )
         issues.add_stories(issue, articles)
     issue.email_html, issue.email_text = issues.render_email(issue)
     issue.status, issue.started_at = IssueStatus.SENDING, now
@@ -105,9 +122,9 @@ def start(issue):
 def schedule(issue, at):
     if at <= timezone.now():
         raise ValidationError("Choose a time in the future.")
-    changed = Issue.objects.filter(pk=issue.pk, status__in=[IssueStatus.DRAFT, IssueStatus.SCHEDULED]).update(
-        status=IssueStatus.SCHEDULED, scheduled_at=at
-    )
+    changed = Issue.objects.filter(
+        pk=issue.pk, status__in=[IssueStatus.DRAFT, IssueStatus.SCHEDULED]
+    ).update(status=IssueStatus.SCHEDULED, scheduled_at=at)
     if not changed:
         raise ValidationError("Only a draft can be scheduled.")
 
@@ -119,14 +136,22 @@ def unschedule(issue):
 
 
 def pause(issue):
-    return bool(Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(status=IssueStatus.PAUSED))
+    return bool(
+        Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
+            status=IssueStatus.PAUSED
+        )
+    )
 
 
 @transaction.atomic
 def resume(issue):
-    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.PAUSED).update(status=IssueStatus.SENDING):
+    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.PAUSED).update(
+        status=IssueStatus.SENDING
+    ):
         return False
-    for pk in DeliveryBatch.objects.filter(issue=issue, status=DeliveryBatch.Status.QUEUED).values_list("pk", flat=True):
+    for pk in DeliveryBatch.objects.filter(
+        issue=issue, status=DeliveryBatch.Status.QUEUED
+    ).values_list("pk", flat=True):
         enqueue_batch(pk)
     return True
 
@@ -140,7 +165,9 @@ def cancel(issue):
     ):
         return False
     issue.deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.CANCELLED)
-    issue.batches.filter(status=DeliveryBatch.Status.QUEUED).update(status=DeliveryBatch.Status.DONE)
+    issue.batches.filter(status=DeliveryBatch.Status.QUEUED).update(
+        status=DeliveryBatch.Status.DONE
+    )
     return True
 
 
@@ -170,7 +197,9 @@ def resume_stalled_batches(issue=None, now=None):
 
 def start_scheduled_sends(now=None):
     """Starts the issues whose time has come; the periodic job calls it every minute."""
-    due = Issue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_at__lte=now or timezone.now())
+    due = Issue.objects.filter(
+        status=IssueStatus.SCHEDULED, scheduled_at__lte=now or timezone.now()
+    )
     for issue in due:
         try:
             start(issue)
@@ -229,5 +258,7 @@ def progress(issue, now=None):
         in_doubt=counts["in_doubt"],
         remaining=remaining,
         rate=round(rate, 1),
-        seconds_left=round(remaining / rate) if rate and remaining else (0 if not remaining else None),
+        seconds_left=round(remaining / rate)
+        if rate and remaining
+        else (0 if not remaining else None),
     )

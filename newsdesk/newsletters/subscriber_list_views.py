@@ -20,7 +20,9 @@ PREVIEW_ROWS = 5
 
 
 class UploadForm(forms.Form):
-    newsletter = forms.ModelChoiceField(Newsletter.objects.all(), help_text="The newsletter the readers are added to.")
+    newsletter = forms.ModelChoiceField(
+        Newsletter.objects.all(), help_text="The newsletter the readers are added to."
+    )
     file = forms.FileField(
         label="Subscriber list",
         help_text="A CSV file: a Ghost members export, a Mailchimp audience export, a Substack subscribers "
@@ -37,7 +39,9 @@ class UploadForm(forms.Form):
             )
         head = upload.read(4096)
         upload.seek(0)
-        if b"\0" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has zero bytes too
+        if b"\0" in head and not head.startswith(
+            (b"\xff\xfe", b"\xfe\xff")
+        ):  # UTF-16 text has zero bytes too
             raise forms.ValidationError(
                 "This is not a CSV file. From a spreadsheet (Excel, Numbers), save or export the list as CSV first."
             )
@@ -55,8 +59,14 @@ class StartForm(forms.Form):
         widget=forms.RadioSelect,
         initial="pending",
         choices=[
-            ("pending", "Pending: they are sent nothing until they confirm, through a confirmation campaign"),
-            ("confirmed", "Confirmed: they agreed to receive the newsletter elsewhere, as I state below"),
+            (
+                "pending",
+                "Pending: they are sent nothing until they confirm, through a confirmation campaign",
+            ),
+            (
+                "confirmed",
+                "Confirmed: they agreed to receive the newsletter elsewhere, as I state below",
+            ),
         ],
     )
     consent_source = forms.CharField(
@@ -71,7 +81,9 @@ class StartForm(forms.Form):
         data = super().clean()
         data["consent_source"] = data.get("consent_source", "").strip()
         if data.get("status") == "confirmed" and not data["consent_source"]:
-            self.add_error("consent_source", "Say where these readers agreed, to import them confirmed.")
+            self.add_error(
+                "consent_source", "Say where these readers agreed, to import them confirmed."
+            )
         if data.get("status") == "pending":
             data["consent_source"] = ""
         return data
@@ -92,7 +104,9 @@ def upload(request):
         return redirect("subscriber_import:detail", upload.pk)
     recent = SubscriberImport.objects.select_related("newsletter", "created_by")[:20]
     context = {"form": form, "imports": recent}
-    return TemplateResponse(request, "newsletters/admin/import_upload.html", context, status=400 if form.errors else 200)
+    return TemplateResponse(
+        request, "newsletters/admin/import_upload.html", context, status=400 if form.errors else 200
+    )
 
 
 @permission_required(IMPORT_PERMISSION)
@@ -109,7 +123,12 @@ def detail(request, pk):
     with upload.file.open("rb") as stream:
         preview = imports.preview(stream, rows=PREVIEW_ROWS)
     context = {"upload": upload, "preview": preview, "form": form}
-    return TemplateResponse(request, "newsletters/admin/import_preview.html", context, status=400 if form.errors else 200)
+    return TemplateResponse(
+        request,
+        "newsletters/admin/import_preview.html",
+        context,
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -117,17 +136,21 @@ def detail(request, pk):
 def progress(request, pk):
     """What the progress page's script polls."""
     upload = get_object_or_404(SubscriberImport, pk=pk)
-    return JsonResponse({
-        "status": upload.status,
-        "status_text": upload.get_status_display(),
-        "percent": round(upload.progress * 100),
-        "rows_read": upload.rows_read,
-        "finished": upload.finished,
-    })  # fmt: skip
+    return JsonResponse(
+        {
+            "status": upload.status,
+            "status_text": upload.get_status_display(),
+            "percent": round(upload.progress * 100),
+            "rows_read": upload.rows_read,
+            "finished": upload.finished,
+        }
+    )
 
 
 def can_export(user):
-    return user.has_perm("newsletters.view_subscription") or user.has_perm("newsletters.delete_subscription")
+    return user.has_perm("newsletters.view_subscription") or user.has_perm(
+        "newsletters.delete_subscription"
+    )
 
 
 class _Echo:

@@ -93,20 +93,28 @@ def request_subscription(email, newsletters, consent):
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()
         current = {s.newsletter_id: s for s in subscriber.subscriptions.all()} if subscriber else {}
-        wanted = [n for n in newsletters if getattr(current.get(n.pk), "status", None) != Status.CONFIRMED]
+        wanted = [
+            n for n in newsletters if getattr(current.get(n.pk), "status", None) != Status.CONFIRMED
+        ]
         if not wanted or not _within(CONFIRMATIONS_PER_ADDRESS, "address", email.lower()):
             return False
         if subscriber is None:
-            subscriber, _ = Subscriber.objects.get_or_create(email__iexact=email, defaults={"email": email})
+            subscriber, _ = Subscriber.objects.get_or_create(
+                email__iexact=email, defaults={"email": email}
+            )
         now = timezone.now()
         for newsletter in wanted:
-            subscription = current.get(newsletter.pk) or Subscription(subscriber=subscriber, newsletter=newsletter)
+            subscription = current.get(newsletter.pk) or Subscription(
+                subscriber=subscriber, newsletter=newsletter
+            )
             subscription.status = Status.PENDING
             subscription.requested_at = now
             subscription.save()
             consent.record(subscription, ConsentRecord.Action.REQUESTED, Method.FORM, now)
         newsletter_ids = [newsletter.pk for newsletter in wanted]
-        transaction.on_commit(lambda: send_confirmation_email.enqueue(subscriber.pk, newsletter_ids))
+        transaction.on_commit(
+            lambda: send_confirmation_email.enqueue(subscriber.pk, newsletter_ids)
+        )
     return True
 
 
@@ -150,7 +158,9 @@ def set_preferences(subscriber, shown, wanted, consent):
                 subscriber=subscriber, newsletter=newsletter, requested_at=now
             )
             _confirm(subscription, Method.PREFERENCES, consent, now)
-        elif newsletter not in wanted and subscription and subscription.status != Status.UNSUBSCRIBED:
+        elif (
+            newsletter not in wanted and subscription and subscription.status != Status.UNSUBSCRIBED
+        ):
             _withdraw(subscription, Method.PREFERENCES, consent, now)
 
 

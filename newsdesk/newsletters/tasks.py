@@ -12,7 +12,9 @@ def send_confirmation_email(subscriber_id, newsletter_ids):
     """Mails the confirmation link, unless the reader confirmed or left in the meantime."""
     pending = list(
         Subscription.objects.filter(
-            subscriber_id=subscriber_id, newsletter_id__in=newsletter_ids, status=Subscription.Status.PENDING
+            subscriber_id=subscriber_id,
+            newsletter_id__in=newsletter_ids,
+            status=Subscription.Status.PENDING,
         )
         .select_related("subscriber", "newsletter__host")
         .order_by("newsletter__name")
@@ -49,7 +51,11 @@ def start_import(upload, consent_source=""):
 
 def _record(upload, report, progress, **fields):
     upload.progress = progress
-    upload.rows_read, upload.imported, upload.merged = report.rows_read, report.imported, report.merged
+    upload.rows_read, upload.imported, upload.merged = (
+        report.rows_read,
+        report.imported,
+        report.merged,
+    )
     upload.skipped = report.skipped
     for name, value in fields.items():
         setattr(upload, name, value)
@@ -67,21 +73,40 @@ def import_uploaded_list(import_id):
     from newsdesk.newsletters.imports import Report, UnreadableFile, import_subscribers
 
     upload = SubscriberImport.objects.select_related("newsletter").get(pk=import_id)
-    _record(upload, Report(format=upload.format), 0, status=SubscriberImport.Status.RUNNING,
-            started_at=timezone.now(), finished_at=None, error="")  # fmt: skip
+    _record(
+        upload,
+        Report(format=upload.format),
+        0,
+        status=SubscriberImport.Status.RUNNING,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+    )
     try:
         with upload.file.open("rb") as stream:
-            report = import_subscribers(upload.newsletter, stream, upload.file_name,
-                                        consent_source=upload.consent_source or None,
-                                        progress=lambda report, share: _record(upload, report, share))  # fmt: skip
+            report = import_subscribers(
+                upload.newsletter,
+                stream,
+                upload.file_name,
+                consent_source=upload.consent_source or None,
+                progress=lambda report, share: _record(upload, report, share),
+            )
     except UnreadableFile as error:
         # Checked at upload, so only a file changed in storage since gets here.
-        _record(upload, Report(format=upload.format), 0, status=SubscriberImport.Status.FAILED,
-                finished_at=timezone.now(), error=f"{error} Nothing was imported.")  # fmt: skip
+        _record(
+            upload,
+            Report(format=upload.format),
+            0,
+            status=SubscriberImport.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{error} Nothing was imported.",
+        )
     except BaseException:
         upload.status, upload.finished_at = SubscriberImport.Status.FAILED, timezone.now()
-        upload.error = ("The import stopped with an error. The batches before it were imported; "
-                        "uploading the file again finishes the job without doubling anyone.")  # fmt: skip
+        upload.error = (
+            "The import stopped with an error. The batches before it were imported; "
+            "uploading the file again finishes the job without doubling anyone."
+        )
         upload.save(update_fields=["status", "finished_at", "error"])
         raise
     else:

@@ -14,7 +14,9 @@ _UNSUBSCRIBE_SALT = "newsdesk.newsletters.unsubscribe"
 
 
 def confirmation_url(subscriber, newsletters):
-    token = signing.dumps({"s": subscriber.pk, "n": sorted(n.pk for n in newsletters)}, salt=_CONFIRM_SALT)
+    token = signing.dumps(
+        {"s": subscriber.pk, "n": sorted(n.pk for n in newsletters)}, salt=_CONFIRM_SALT
+    )
     return absolute_url(reverse("newsletters:confirm", args=[token]))
 
 
@@ -25,7 +27,11 @@ def read_confirmation(token):
 
 
 def preferences_url(subscriber):
-    return absolute_url(reverse("newsletters:preferences", args=[signing.dumps(subscriber.pk, salt=_PREFERENCES_SALT)]))
+    return absolute_url(
+        reverse(
+            "newsletters:preferences", args=[signing.dumps(subscriber.pk, salt=_PREFERENCES_SALT)]
+        )
+    )
 
 
 def read_preferences(token):

@@ -37,7 +37,9 @@ def subscribe(request):
         newsletters = list(form.cleaned_data["newsletter"])
         if not form.is_bot:
             source = form.cleaned_data["source"] or request.headers.get("Referer", "")
-            consent = subscriptions.Consent.from_request(request, subscriptions.consent_wording(newsletters), source)
+            consent = subscriptions.Consent.from_request(
+                request, subscriptions.consent_wording(newsletters), source
+            )
             subscriptions.request_subscription(form.cleaned_data["email"], newsletters, consent)
         message = THANKS.format(email=form.cleaned_data["email"])
         if wants_json:
@@ -49,7 +51,9 @@ def subscribe(request):
         errors = {field: " ".join(messages) for field, messages in form.errors.items()}
         return JsonResponse({"ok": False, "errors": errors}, status=400)
     offered = Newsletter.objects.filter(is_active=True, slug__in=request.POST.getlist("newsletter"))
-    newsletters = list(offered.select_related("host")) or list(Newsletter.objects.filter(is_active=True))
+    newsletters = list(offered.select_related("host")) or list(
+        Newsletter.objects.filter(is_active=True)
+    )
     context = subscribe_form_context(request, newsletters, form=form)
     return render(request, "newsletters/subscribe_result.html", context, status=400)
 
@@ -78,7 +82,9 @@ def confirm(request, token):
         wording = subscriptions.confirm_wording([s.newsletter for s in named])
         consent = subscriptions.Consent.from_request(request, wording)
         subscriptions.confirm(named, consent)
-    by_status = {status: [s for s in named if s.status == status] for status in Subscription.Status.values}
+    by_status = {
+        status: [s for s in named if s.status == status] for status in Subscription.Status.values
+    }
     return render(
         request,
         "newsletters/confirm.html",
@@ -110,13 +116,22 @@ def preferences(request, token):
             return redirect(request.path + "?done=left")
         if form.is_valid():
             consent = subscriptions.Consent.from_request(request, subscriptions.PREFERENCES_WORDING)
-            subscriptions.set_preferences(subscriber, shown, form.cleaned_data["newsletters"], consent)
+            subscriptions.set_preferences(
+                subscriber, shown, form.cleaned_data["newsletters"], consent
+            )
             return redirect(request.path + "?done=saved")
-    pending = subscriber.subscriptions.filter(status=Subscription.Status.PENDING).values_list("newsletter", flat=True)
+    pending = subscriber.subscriptions.filter(status=Subscription.Status.PENDING).values_list(
+        "newsletter", flat=True
+    )
     return render(
         request,
         "newsletters/preferences.html",
-        {"subscriber": subscriber, "form": form, "done": request.GET.get("done"), "pending": set(pending)},
+        {
+            "subscriber": subscriber,
+            "form": form,
+            "done": request.GET.get("done"),
+            "pending": set(pending),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -150,12 +165,17 @@ def unsubscribe(request, token):
 def archive(request, slug):
     newsletter = get_object_or_404(Newsletter.objects.select_related("host"), slug=slug)
     sent = newsletter.issues.filter(status=Issue.Status.SENT).order_by("-started_at")
-    return render(request, "newsletters/archive/index.html", {"newsletter": newsletter, "issues": sent})
+    return render(
+        request, "newsletters/archive/index.html", {"newsletter": newsletter, "issues": sent}
+    )
 
 
 def archive_issue(request, slug, pk):
     issue = get_object_or_404(
-        Issue.objects.select_related("newsletter__host"), newsletter__slug=slug, pk=pk, status=Issue.Status.SENT
+        Issue.objects.select_related("newsletter__host"),
+        newsletter__slug=slug,
+        pk=pk,
+        status=Issue.Status.SENT,
     )
     context = issues.web_context(issue)
     context["canonical_url"] = absolute_url(issue.get_web_path())
@@ -168,6 +188,9 @@ _mailgun_tracking = MailgunTrackingWebhookView.as_view()
 @csrf_exempt
 def mailgun_tracking(request):
     """Mailgun's bounces and complaints; answers only once its signing key and our shared secret are set."""
-    if not (settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY") and settings.ANYMAIL.get("WEBHOOK_SECRET")):
+    if not (
+        settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY")
+        and settings.ANYMAIL.get("WEBHOOK_SECRET")
+    ):
         raise Http404
     return _mailgun_tracking(request)

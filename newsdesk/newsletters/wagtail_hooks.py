@@ -65,7 +65,14 @@ class SubscriptionViewSet(SnippetViewSet):
     icon = "group"
     menu_label = "Subscribers"
     index_view_class = SubscriptionIndexView
-    list_display = ["email", "newsletter", "status", "requested_at", "confirmed_at", "unsubscribed_at"]
+    list_display = [
+        "email",
+        "newsletter",
+        "status",
+        "requested_at",
+        "confirmed_at",
+        "unsubscribed_at",
+    ]
     list_filter = ["newsletter", "status"]
     search_fields = ["subscriber__email"]
     search_backend_name = None
@@ -109,7 +116,10 @@ class IssueIndexView(IndexView):
     def get_list_buttons(self, instance):
         label = "Send" if instance.is_editable else "Progress"
         url = reverse("newsletters_issue_send", args=[instance.pk])
-        return [ListingButton(label, url, icon_name="mail", priority=5), *super().get_list_buttons(instance)]
+        return [
+            ListingButton(label, url, icon_name="mail", priority=5),
+            *super().get_list_buttons(instance),
+        ]
 
 
 class IssueViewSet(SnippetViewSet):
@@ -136,7 +146,13 @@ class SuppressionViewSet(SnippetViewSet):
 
 
 class NewslettersGroup(SnippetViewSetGroup):
-    items = (NewsletterViewSet, IssueViewSet, SubscriptionViewSet, SuppressionViewSet, SubscriberImportViewSet)
+    items = (
+        NewsletterViewSet,
+        IssueViewSet,
+        SubscriptionViewSet,
+        SuppressionViewSet,
+        SubscriberImportViewSet,
+    )
     menu_icon = "mail"
     menu_label = "Newsletters"
     menu_order = 310
@@ -148,22 +164,52 @@ register_snippet(NewslettersGroup)
 
 @hooks.register("register_admin_urls")
 def ghost_export_url():
-    return [path("newsletters/<int:newsletter_id>/ghost-members.csv", subscriber_list_views.ghost_export, name="newsletters_ghost_export")]
+    return [
+        path(
+            "newsletters/<int:newsletter_id>/ghost-members.csv",
+            subscriber_list_views.ghost_export,
+            name="newsletters_ghost_export",
+        )
+    ]
 
 
 @hooks.register("register_snippet_listing_buttons")
 def ghost_export_button(snippet, user, next_url=None):
     if isinstance(snippet, Newsletter) and subscriber_list_views.can_export(user):
-        yield Button("Export for Ghost (CSV)", reverse("newsletters_ghost_export", args=[snippet.pk]),
-                     icon_name="download", priority=90)  # fmt: skip
+        yield Button(
+            "Export for Ghost (CSV)",
+            reverse("newsletters_ghost_export", args=[snippet.pk]),
+            icon_name="download",
+            priority=90,
+        )
 
 
 @hooks.register("register_admin_urls")
 def issue_admin_urls():
     return [
-        path("newsletters/issues/<int:pk>/send/", issue_views.send_page, name="newsletters_issue_send"),
-        path("newsletters/issues/<int:pk>/preview/", issue_views.preview, name="newsletters_issue_preview"),
-        path("newsletters/issues/<int:pk>/progress/", issue_views.progress, name="newsletters_issue_progress"),
-        path("newsletters/issues/<int:pk>/test/", issue_views.send_test, name="newsletters_issue_test"),
-        path("newsletters/issues/<int:pk>/<str:action>/", issue_views.control, name="newsletters_issue_control"),
+        path(
+            "newsletters/issues/<int:pk>/send/",
+            issue_views.send_page,
+            name="newsletters_issue_send",
+        ),
+        path(
+            "newsletters/issues/<int:pk>/preview/",
+            issue_views.preview,
+            name="newsletters_issue_preview",
+        ),
+        path(
+            "newsletters/issues/<int:pk>/progress/",
+            issue_views.progress,
+            name="newsletters_issue_progress",
+        ),
+        path(
+            "newsletters/issues/<int:pk>/test/",
+            issue_views.send_test,
+            name="newsletters_issue_test",
+        ),
+        path(
+            "newsletters/issues/<int:pk>/<str:action>/",
+            issue_views.control,
+            name="newsletters_issue_control",
+        ),
     ]

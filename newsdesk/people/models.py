@@ -52,8 +52,10 @@ class Contributor(index.Indexed, models.Model):
 
     def structured_data(self):
         """schema.org Person, or Organization for a desk."""
-        data = {"@type": "Person" if self.kind == self.Kind.PERSON else "Organization", "name": self.name}
+        data = {
+            "@type": "Person" if self.kind == self.Kind.PERSON else "Organization",
+            "name": self.name,
+        }
         if self.role and self.kind == self.Kind.PERSON:
             data["jobTitle"] = self.role
         return data
-

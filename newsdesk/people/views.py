@@ -9,5 +9,9 @@ def author_page(request, slug):
     return render(
         request,
         "people/author_page.html",
-        {"listing": listing, "author": listing.subject, "articles": paginate(request, listing.articles)},
+        {
+            "listing": listing,
+            "author": listing.subject,
+            "articles": paginate(request, listing.articles),
+        },
     )

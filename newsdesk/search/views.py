@@ -13,7 +13,9 @@ MAX_QUERY_LENGTH = 200
 
 
 def story_text(article):
-    return " ".join([article.standfirst, *(passage.text for passage in body_passages(article.body))])
+    return " ".join(
+        [article.standfirst, *(passage.text for passage in body_passages(article.body))]
+    )
 
 
 def search(request):
@@ -34,6 +36,8 @@ def search(request):
         terms = query_terms(query)
         context["results"] = page
         context["hits"] = [
-            (stories[pk], highlight(story_text(stories[pk]), terms)) for pk in ranked if pk in stories
+            (stories[pk], highlight(story_text(stories[pk]), terms))
+            for pk in ranked
+            if pk in stories
         ]
     return render(request, "search/search_page.html", context)

@@ -1,9 +1,9 @@
 """RSS 2.0 and Atom feeds: every listing of articles, and the news feed."""
 
 from django.contrib.syndication.views import Feed
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
-from django.urls import reverse
 
 from newsdesk.articles import listings
 from newsdesk.articles.text import body_passages
@@ -24,7 +24,11 @@ def full_text_html(article):
         if passage.kind == "heading":
             parts.append(f"<h2>{text}</h2>")
         elif passage.kind == "quote":
-            cite = f"<footer>{escape(xml_safe(passage.attribution))}</footer>" if passage.attribution else ""
+            cite = (
+                f"<footer>{escape(xml_safe(passage.attribution))}</footer>"
+                if passage.attribution
+                else ""
+            )
             parts.append(f"<blockquote><p>{text}</p>{cite}</blockquote>")
         else:
             parts.append(f"<p>{text}</p>")

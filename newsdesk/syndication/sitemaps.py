@@ -60,7 +60,11 @@ class PagesSitemap(PublicSiteSitemap):
         """The XML of one sitemap page, built as the rows arrive, so memory stays flat however big the archive."""
         yield '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         for url_path, last_published_at in rows.iterator(chunk_size=1000):
-            lastmod = f"<lastmod>{last_published_at.isoformat(timespec='seconds')}</lastmod>" if last_published_at else ""
+            lastmod = (
+                f"<lastmod>{last_published_at.isoformat(timespec='seconds')}</lastmod>"
+                if last_published_at
+                else ""
+            )
             yield f"  <url><loc>{escape(absolute_url(self.path_of(url_path)))}</loc>{lastmod}</url>\n"
         yield "</urlset>\n"
 

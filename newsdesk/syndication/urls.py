@@ -11,6 +11,8 @@ urlpatterns = [
     ),
     re_path(r"^feeds/news/(?P<feed_format>rss|atom)/$", views.news_feed, name="news_feed"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
-    re_path(r"^sitemap-(?P<section>pages|news)\.xml$", views.sitemap_section, name="sitemap_section"),
+    re_path(
+        r"^sitemap-(?P<section>pages|news)\.xml$", views.sitemap_section, name="sitemap_section"
+    ),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]

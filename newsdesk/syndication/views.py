@@ -28,9 +28,14 @@ def sitemap_index(request):
         location = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
         for number in sitemap.paginator.page_range:
             entries.append(
-                {"location": location if number == 1 else f"{location}?p={number}", "last_mod": last_mod}
+                {
+                    "location": location if number == 1 else f"{location}?p={number}",
+                    "last_mod": last_mod,
+                }
             )
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 def sitemap_section(request, section):
@@ -45,7 +50,7 @@ def sitemap_section(request, section):
     try:
         rows = sitemap.paginator.page(number).object_list
     except (EmptyPage, PageNotAnInteger):
-        raise Http404(f"No page {number} of this sitemap.")
+        raise Http404(f"No page {number} of this sitemap.") from None
     return StreamingHttpResponse(sitemap.stream(rows), content_type="application/xml")
 
 

@@ -12,7 +12,9 @@ def section_navigation(context):
     request = context.get("request")
     current_path = getattr(context.get("page"), "path", "")
     links = []
-    for title, url, path in cached_fragment(request, "sections", ["sections"], lambda: _sections(request)):
+    for title, url, path in cached_fragment(
+        request, "sections", ["sections"], lambda: _sections(request)
+    ):
         if current_path == path:
             current = "page"
         elif current_path.startswith(path):

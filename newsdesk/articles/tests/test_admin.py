@@ -24,7 +24,10 @@ def article_form(newsroom, title="Tram line 4 reopens", **extra):
             "body": streamfield(
                 [
                     ("paragraph", rich_text("<p>The first tram crossed at dawn.</p>")),
-                    ("block_quote", {"quote": "It feels like the city again.", "attribution": "A driver"}),
+                    (
+                        "block_quote",
+                        {"quote": "It feels like the city again.", "attribution": "A driver"},
+                    ),
                 ]
             ),
             "bylines": inline_formset([{"contributor": newsroom["reporter"].pk}]),
@@ -36,12 +39,16 @@ def article_form(newsroom, title="Tram line 4 reopens", **extra):
 
 
 def add_url(newsroom):
-    return reverse("wagtailadmin_pages:add", args=("articles", "articlepage", newsroom["section"].pk))
+    return reverse(
+        "wagtailadmin_pages:add", args=("articles", "articlepage", newsroom["section"].pk)
+    )
 
 
 def test_an_editor_writes_a_draft_then_publishes_it(editor_client, client, newsroom):
     response = editor_client.post(add_url(newsroom), article_form(newsroom))
-    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["form"].errors if response.context else response
+    )
     article = ArticlePage.objects.get(slug="tram-line-4-reopens")
     assert not article.live
     draft = article.get_latest_revision_as_object()
@@ -85,14 +92,21 @@ def test_an_editor_unpublishes_and_revises(editor_client, client, newsroom, publ
 
     response = editor_client.post(
         reverse("wagtailadmin_pages:edit", args=(article.pk,)),
-        article_form(newsroom, title="Bridge reopens, with a correction", slug=article.slug, **{"action-publish": "p"}),
+        article_form(
+            newsroom,
+            title="Bridge reopens, with a correction",
+            slug=article.slug,
+            **{"action-publish": "p"},
+        ),
     )
     assert response.status_code == 302
     assert "Bridge reopens, with a correction" in client.get(article.url).content.decode()
     assert article.revisions.count() >= 2
 
 
-def test_bad_input_in_the_editor_is_refused_and_changes_nothing(editor_client, newsroom, publish_article):
+def test_bad_input_in_the_editor_is_refused_and_changes_nothing(
+    editor_client, newsroom, publish_article
+):
     article = publish_article()
     response = editor_client.post(
         reverse("wagtailadmin_pages:edit", args=(article.pk,)),

@@ -1,5 +1,5 @@
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 FULL_BODY = [
     {"type": "heading", "value": {"text": "What happens next", "level": "h2"}},
     {"type": "paragraph", "value": "<p>Crews worked through the night, the mayor said.</p>"},
-    {"type": "block_quote", "value": {"quote": "We will open it by Monday.", "attribution": "Mayor Test"}},
+    {
+        "type": "block_quote",
+        "value": {"quote": "We will open it by Monday.", "attribution": "Mayor Test"},
+    },
     {"type": "pull_quote", "value": {"text": "Open by Monday."}},
 ]
 
@@ -31,8 +34,8 @@ def test_article_page_shows_every_element_of_the_story(client, newsroom, publish
         tags=["bridges"],
     )
     ArticlePage.objects.filter(pk=article.pk).update(
-        first_published_at=datetime(2026, 11, 20, 6, 50, tzinfo=timezone.utc),
-        last_published_at=datetime(2026, 11, 20, 9, 5, tzinfo=timezone.utc),
+        first_published_at=datetime(2026, 11, 20, 6, 50, tzinfo=UTC),
+        last_published_at=datetime(2026, 11, 20, 9, 5, tzinfo=UTC),
     )
     soup = soup_of(client.get(article.url))
 
@@ -65,15 +68,23 @@ def test_article_page_shows_every_element_of_the_story(client, newsroom, publish
     assert body.find("blockquote", class_="pull-quote")
 
 
-def test_lead_image_caption_and_credit_can_be_overridden_where_used(client, newsroom, publish_article):
+def test_lead_image_caption_and_credit_can_be_overridden_where_used(
+    client, newsroom, publish_article
+):
     article = publish_article(
-        lead_image=newsroom["image"], lead_image_caption="The bridge on Monday.", lead_image_credit="Own photo"
+        lead_image=newsroom["image"],
+        lead_image_caption="The bridge on Monday.",
+        lead_image_credit="Own photo",
     )
-    caption = soup_of(client.get(article.url)).find("figure", class_="article__lead-image").figcaption
+    caption = (
+        soup_of(client.get(article.url)).find("figure", class_="article__lead-image").figcaption
+    )
     assert caption.get_text(" ", strip=True) == "The bridge on Monday. Own photo"
 
 
-def test_metadata_for_search_engines_and_social_sharing(client, settings, newsroom, publish_article):
+def test_metadata_for_search_engines_and_social_sharing(
+    client, settings, newsroom, publish_article
+):
     article = publish_article(lead_image=newsroom["image"], tags=["bridges"])
     soup = soup_of(client.get(article.url))
     canonical = f"{settings.NEWSDESK_SITE_URL}/city/bridge-reopens-after-repairs/"
@@ -121,7 +132,7 @@ def test_corrections_are_listed_with_their_dates(client, publish_article):
     article.corrections = [
         ArticleCorrection(
             text="An earlier version misstated the length of the closure.",
-            published_at=datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc),
+            published_at=datetime(2026, 11, 21, 10, 0, tzinfo=UTC),
         )
     ]
     article.save_revision().publish()
@@ -171,7 +182,9 @@ def test_drafts_and_scheduled_articles_are_invisible_to_readers(client, newsroom
     draft = publish_article("A draft nobody should see", published=False)
     assert client.get(f"/city/{draft.slug}/").status_code == 404
 
-    scheduled = publish_article("A scheduled story", go_live_at=datetime.now(timezone.utc) + timedelta(hours=3))
+    scheduled = publish_article(
+        "A scheduled story", go_live_at=datetime.now(UTC) + timedelta(hours=3)
+    )
     assert scheduled.latest_revision.approved_go_live_at is not None
     assert client.get(f"/city/{scheduled.slug}/").status_code == 404
 
@@ -206,14 +219,18 @@ class TestEditLink:
         (link,) = self.edit_links(client, article)
         assert link.get_text(strip=True).startswith("Edit")
 
-    def test_a_signed_in_user_who_may_not_edit_the_page_sees_none(self, client, newsroom, publish_article):
+    def test_a_signed_in_user_who_may_not_edit_the_page_sees_none(
+        self, client, newsroom, publish_article
+    ):
         article = publish_article()
         reader = User.objects.create_user("reader", "reader@example.org", "pw")
         client.force_login(reader)
         assert self.edit_links(client, article) == []
 
         # Permission to edit another part of the site does not count either.
-        other = newsroom["home"].add_child(instance=type(newsroom["section"])(title="Culture", slug="culture"))
+        other = newsroom["home"].add_child(
+            instance=type(newsroom["section"])(title="Culture", slug="culture")
+        )
         group = Group.objects.create(name="Culture editors")
         group.permissions.add(Permission.objects.get(codename="access_admin"))
         GroupPagePermission.objects.create(
@@ -223,7 +240,9 @@ class TestEditLink:
         assert self.edit_links(client, article) == []
 
         GroupPagePermission.objects.create(
-            group=group, page=newsroom["section"], permission=Permission.objects.get(codename="change_page")
+            group=group,
+            page=newsroom["section"],
+            permission=Permission.objects.get(codename="change_page"),
         )
         assert len(self.edit_links(client, article)) == 1
 
@@ -235,7 +254,10 @@ def test_home_and_section_pages_link_the_latest_articles(client, newsroom, publi
         first_published_at=newer.first_published_at - timedelta(hours=1)
     )
     soup = soup_of(client.get("/city/"))
-    assert [a.get_text() for a in soup.select(".story-card__headline a")] == ["Newer story", "Older story"]
+    assert [a.get_text() for a in soup.select(".story-card__headline a")] == [
+        "Newer story",
+        "Older story",
+    ]
     soup = soup_of(client.get("/"))
     assert soup.select_one(".story-card--lead .story-card__headline a").get_text() == "Newer story"
     latest = soup.find("section", attrs={"aria-labelledby": "latest-heading"})
@@ -255,11 +277,17 @@ def test_an_article_page_fetches_its_bylines_and_tags_once(client, newsroom, pub
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    article = publish_article(bylines=[newsroom["reporter"], newsroom["desk"]], tags=["bridges", "roads"])
+    article = publish_article(
+        bylines=[newsroom["reporter"], newsroom["desk"]], tags=["bridges", "roads"]
+    )
     client.get(article.url)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(article.url).status_code == 200
-    tables = [query["sql"].split(" FROM ", 1)[1].split()[0] for query in queries.captured_queries if " FROM " in query["sql"]]
+    tables = [
+        query["sql"].split(" FROM ", 1)[1].split()[0]
+        for query in queries.captured_queries
+        if " FROM " in query["sql"]
+    ]
     assert tables.count('"taggit_tag"') == 1
     assert tables.count('"articles_articlebyline"') == 1
     assert len(queries) <= 17, "\n".join(query["sql"] for query in queries.captured_queries)

@@ -25,7 +25,9 @@ def cited_article():
     raise AssertionError("the demo has no related-story card")
 
 
-def test_a_reader_goes_from_the_home_page_to_a_complete_article(demo, live_site, page, assert_accessible):
+def test_a_reader_goes_from_the_home_page_to_a_complete_article(
+    demo, live_site, page, assert_accessible
+):
     article = ArticlePage.objects.live().filter(corrections__isnull=False).get()
     page.goto(live_site.url + "/", timeout=60_000)
     expect(page.get_by_role("heading", name="Latest stories")).to_be_visible()
@@ -40,7 +42,9 @@ def test_a_reader_goes_from_the_home_page_to_a_complete_article(demo, live_site,
     expect(story.get_by_role("heading", level=1)).to_have_text(article.title)
     expect(story.locator(".article__standfirst")).to_have_text(article.standfirst)
     expect(story.locator(".byline")).to_contain_text("By ")
-    expect(story.locator(".article__times time").first).to_have_attribute("datetime", re.compile(r"\+0[23]:00$"))
+    expect(story.locator(".article__times time").first).to_have_attribute(
+        "datetime", re.compile(r"\+0[23]:00$")
+    )
     expect(story.locator(".article__times")).to_contain_text("min read")
     lead = story.locator("figure.article__lead-image")
     expect(lead.locator("img")).to_have_attribute("alt", article.lead_image.description)
@@ -58,9 +62,13 @@ def test_a_reader_goes_from_the_home_page_to_a_complete_article(demo, live_site,
     assert_accessible(page)
 
 
-def test_a_page_with_quotes_and_cards_passes_axe_on_a_phone(demo, live_site, browser, assert_accessible):
+def test_a_page_with_quotes_and_cards_passes_axe_on_a_phone(
+    demo, live_site, browser, assert_accessible
+):
     source = next(
-        a for a in ArticlePage.objects.live() if {"related_story", "block_quote"} <= {b.block_type for b in a.body}
+        a
+        for a in ArticlePage.objects.live()
+        if {"related_story", "block_quote"} <= {b.block_type for b in a.body}
     )
     context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
     page = context.new_page()
@@ -78,7 +86,10 @@ def test_an_editor_changes_a_headline_from_the_live_page(demo, live_site, page):
     citing = [
         article
         for article in ArticlePage.objects.live()
-        if any(b.block_type == "related_story" and b.value["article"].pk == target.pk for b in article.body)
+        if any(
+            b.block_type == "related_story" and b.value["article"].pk == target.pk
+            for b in article.body
+        )
     ]
 
     page.goto(live_site.url + "/admin/login/")
@@ -103,4 +114,6 @@ def test_an_editor_changes_a_headline_from_the_live_page(demo, live_site, page):
     expect(page.get_by_role("heading", level=1)).to_have_text(new_headline)
     for article in citing:
         page.goto(live_site.url + article.url, timeout=60_000)
-        expect(page.locator(".related-story").get_by_role("link", name=new_headline)).to_be_visible()
+        expect(
+            page.locator(".related-story").get_by_role("link", name=new_headline)
+        ).to_be_visible()

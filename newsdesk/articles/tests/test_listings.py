@@ -24,7 +24,9 @@ def test_a_tag_page_lists_its_stories(client, publish_article):
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
-def test_an_author_page_shows_bio_photo_person_data_and_their_stories(client, newsroom, publish_article):
+def test_an_author_page_shows_bio_photo_person_data_and_their_stories(
+    client, newsroom, publish_article
+):
     reporter = newsroom["reporter"]
     reporter.bio = "Covers the city council."
     reporter.photo = newsroom["image"]
@@ -37,7 +39,11 @@ def test_an_author_page_shows_bio_photo_person_data_and_their_stories(client, ne
     assert soup.find("img", class_="author__photo")
     assert headlines(soup) == ["By the reporter"]
     data = json.loads(soup.find("script", type="application/ld+json").string)
-    assert data["@type"] == "Person" and data["name"] == "Ira Test" and data["url"].endswith("/authors/ira-test/")
+    assert (
+        data["@type"] == "Person"
+        and data["name"] == "Ira Test"
+        and data["url"].endswith("/authors/ira-test/")
+    )
     assert client.get("/authors/nobody/").status_code == 404
 
 
@@ -53,8 +59,16 @@ def test_bylines_link_to_author_pages(client, newsroom, publish_article):
 def test_articles_carry_a_breadcrumb_trail(client, settings, publish_article):
     article = publish_article()
     scripts = soup_of(client.get(article.url)).find_all("script", type="application/ld+json")
-    crumbs = next(data for data in map(lambda s: json.loads(s.string), scripts) if data["@type"] == "BreadcrumbList")
-    assert [item["name"] for item in crumbs["itemListElement"]] == ["The Test Ledger", "City", article.title]
+    crumbs = next(
+        data
+        for data in (json.loads(s.string) for s in scripts)
+        if data["@type"] == "BreadcrumbList"
+    )
+    assert [item["name"] for item in crumbs["itemListElement"]] == [
+        "The Test Ledger",
+        "City",
+        article.title,
+    ]
     assert crumbs["itemListElement"][1]["item"] == settings.NEWSDESK_SITE_URL + "/city/"
 
 
@@ -64,7 +78,9 @@ def test_the_home_page_describes_the_newsroom(client, newsroom):
     assert data["@type"] == "NewsMediaOrganization" and data["name"] == "The Test Ledger"
 
 
-@pytest.mark.parametrize("url", ["/", "/city/", "/tags/bridges/", "/authors/ira-test/", "/news/", "/search/?q=bridge"])
+@pytest.mark.parametrize(
+    "url", ["/", "/city/", "/tags/bridges/", "/authors/ira-test/", "/news/", "/search/?q=bridge"]
+)
 def test_every_public_page_links_its_feeds(client, publish_article, url):
     publish_article(tags=["bridges"])
     soup = soup_of(client.get(url))
@@ -72,8 +88,12 @@ def test_every_public_page_links_its_feeds(client, publish_article, url):
     assert feeds["application/rss+xml"] and feeds["application/atom+xml"]
     hrefs = [link["href"] for link in soup.find_all("link", rel="alternate")]
     assert "/feeds/rss/" in hrefs and "/feeds/atom/" in hrefs
-    own = {"/city/": "/feeds/section/city/", "/tags/bridges/": "/feeds/tag/bridges/",
-           "/authors/ira-test/": "/feeds/author/ira-test/", "/news/": "/feeds/news/"}.get(url)
+    own = {
+        "/city/": "/feeds/section/city/",
+        "/tags/bridges/": "/feeds/tag/bridges/",
+        "/authors/ira-test/": "/feeds/author/ira-test/",
+        "/news/": "/feeds/news/",
+    }.get(url)
     if own:
         assert own + "rss/" in hrefs and own + "atom/" in hrefs
 

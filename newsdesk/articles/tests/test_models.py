@@ -26,8 +26,12 @@ def test_reading_time_follows_an_edited_body_on_publish(publish_article):
 
 
 def test_structured_data_describes_a_news_article(newsroom, publish_article):
-    article = publish_article(bylines=[newsroom["reporter"], newsroom["desk"]], tags=["energy", "city"])
-    data = article.structured_data(newsroom=type("N", (), {"name": "The Test Ledger"})(), share_image_url="")
+    article = publish_article(
+        bylines=[newsroom["reporter"], newsroom["desk"]], tags=["energy", "city"]
+    )
+    data = article.structured_data(
+        newsroom=type("N", (), {"name": "The Test Ledger"})(), share_image_url=""
+    )
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Bridge reopens after repairs"
     assert data["author"] == [

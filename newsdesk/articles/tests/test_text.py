@@ -5,7 +5,9 @@ from newsdesk.articles.text import Passage, body_passages, reading_minutes, word
 
 
 def stream(*blocks):
-    return StreamValue(ArticleBodyBlock(), [{"type": t, "value": v} for t, v in blocks], is_lazy=True)
+    return StreamValue(
+        ArticleBodyBlock(), [{"type": t, "value": v} for t, v in blocks], is_lazy=True
+    )
 
 
 def test_passages_keep_reading_order_and_leave_out_page_furniture():

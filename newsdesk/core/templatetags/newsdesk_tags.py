@@ -67,7 +67,7 @@ class CachedFragmentNode(template.Node):
 def cachedfragment(parser, token):
     """Keeps what it encloses until one of the page cache's tags it names is renewed (core/fragments.py).
 
-        {% cachedfragment "name" "tag" page|page_tag vary value ... %}...{% endcachedfragment %}
+    {% cachedfragment "name" "tag" page|page_tag vary value ... %}...{% endcachedfragment %}
     """
     bits = token.split_contents()[1:]
     if not bits:

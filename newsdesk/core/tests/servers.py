@@ -1,5 +1,6 @@
 """Real servers for the deployment tests: nginx with the shipped configuration, newsdesk's own processes."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -45,7 +46,9 @@ def wait_for(url, timeout=60):
 
 
 def nginx_binary():
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    found = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None
+    )
     if not found:
         message = "Debian's nginx is not installed (apt-get install nginx); `make test` installs it as root"
         if os.environ.get("CI"):
@@ -69,7 +72,9 @@ def nginx_config(folder, upstream_port, static_root, media_root):
         assert old in site, f"deploy/nginx/newsdesk.conf no longer has {old!r}"
         site = site.replace(old, new)
     (folder / "site.conf").write_text(site)
-    user = "user root;" if os.geteuid() == 0 else ""  # the test's folders are readable by their owner only
+    user = (
+        "user root;" if os.geteuid() == 0 else ""
+    )  # the test's folders are readable by their owner only
     (folder / "nginx.conf").write_text(
         f"""{user}
 worker_processes 1;
@@ -96,10 +101,15 @@ def start_nginx(folder, upstream_port, static_root, media_root):
     binary = nginx_binary()
     folder.mkdir(exist_ok=True)
     port = nginx_config(folder, upstream_port, static_root, media_root)
-    check = subprocess.run([binary, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")], capture_output=True, text=True)
+    check = subprocess.run(
+        [binary, "-t", "-p", str(folder), "-c", str(folder / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
     process = subprocess.Popen(
-        [binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"], start_new_session=True
+        [binary, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+        start_new_session=True,
     )
     wait_for(f"http://127.0.0.1:{port}/static/")
     return process, port
@@ -107,7 +117,8 @@ def start_nginx(folder, upstream_port, static_root, media_root):
 
 def newsdesk_process(command, env, *args):
     """`newsdesk web` or `newsdesk worker` as its own process, output kept for the test to read."""
-    log = open(env["NEWSDESK_DATA_DIR"] + f"/{command}-{time.monotonic_ns()}.log", "w+")
+    # Open for as long as the process runs: stop() closes it.
+    log = open(env["NEWSDESK_DATA_DIR"] + f"/{command}-{time.monotonic_ns()}.log", "w+")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "newsdesk", command, *args],
         env=env,
@@ -133,6 +144,8 @@ def stop(process):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    if log := getattr(process, "log", None):
+        log.close()
 
 
 def production_env(tmp_path, database_url, redis_url, **extra):
@@ -178,10 +191,14 @@ class RestartableProxy:
         self.restart_ends()
 
     def restart_ends(self):
-        listener = socket.create_server(("127.0.0.1", self.port))  # SO_REUSEADDR: the port is ours again at once
+        listener = socket.create_server(
+            ("127.0.0.1", self.port)
+        )  # SO_REUSEADDR: the port is ours again at once
         with self._lock:
             self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), name="proxy-accept", daemon=True).start()
+        threading.Thread(
+            target=self._accept, args=(listener,), name="proxy-accept", daemon=True
+        ).start()
 
     def restart_begins(self):
         with self._lock:
@@ -213,7 +230,9 @@ class RestartableProxy:
                     return
                 self._open |= {client, upstream}
             for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(source, sink), name="proxy-pump", daemon=True).start()
+                threading.Thread(
+                    target=self._pump, args=(source, sink), name="proxy-pump", daemon=True
+                ).start()
 
     def _pump(self, source, sink):
         try:
@@ -228,8 +247,6 @@ class RestartableProxy:
 
     @staticmethod
     def _drop(sock):
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()

@@ -46,8 +46,21 @@ def redis_server(tmp_path):
     if not binary:
         pytest.fail("redis-server is not installed (apt-get install redis-server)")
     port = free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", str(tmp_path), "--requirepass", SECRET_REDIS_PASSWORD]  # fmt: skip
+    args = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+        "--requirepass",
+        SECRET_REDIS_PASSWORD,
+    ]
 
     class Server:
         url = f"redis://:{SECRET_REDIS_PASSWORD}@127.0.0.1:{port}/0"
@@ -75,7 +88,9 @@ def redis_server(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_cache_that_goes_away_makes_pages_slower_not_broken(settings, redis_server, client, publish_article):
+def test_a_cache_that_goes_away_makes_pages_slower_not_broken(
+    settings, redis_server, client, publish_article
+):
     settings.CACHES = {"default": redis_cache(redis_server.url)}
     settings.PAGE_CACHE_SECONDS = 60
     article = publish_article("Bridge reopens")
@@ -94,24 +109,37 @@ def test_a_cache_that_goes_away_makes_pages_slower_not_broken(settings, redis_se
     assert client.get(article.url)["X-Page-Cache"] == "hit"
 
 
-
 @pytest.mark.django_db
 def test_without_the_cache_a_reader_can_still_subscribe(settings, redis_server, client, newsroom):
     """The rate limits count in the cache: while it is away nothing is counted, and nobody is refused."""
     settings.CACHES = {"default": redis_cache(redis_server.url)}
-    newsletter = Newsletter.objects.create(name="The Briefing", slug="briefing", host=newsroom["reporter"],
-                                           cadence="Daily", sender_address="briefing@ledger.example.org")  # fmt: skip
+    newsletter = Newsletter.objects.create(
+        name="The Briefing",
+        slug="briefing",
+        host=newsroom["reporter"],
+        cadence="Daily",
+        sender_address="briefing@ledger.example.org",
+    )
     redis_server.stop()
-    fields = {"email": "reader@example.org", "newsletter": "briefing", "started": started_token(time.time() - 60)}
+    fields = {
+        "email": "reader@example.org",
+        "newsletter": "briefing",
+        "started": started_token(time.time() - 60),
+    }
     response = client.post("/newsletters/subscribe/", fields)
     assert response.status_code == 200 and "Check your inbox" in response.content.decode()
     assert newsletter.subscriptions.get().subscriber.email == "reader@example.org"
 
+
 @pytest.mark.parametrize(
     "error, status",
-    [(OperationalError("connection refused"), 503), (redis.ConnectionError("refused"), 503),
-     (IntegrityError("duplicate key"), 500), (ValueError("a bug"), 500)],
-)  # fmt: skip
+    [
+        (OperationalError("connection refused"), 503),
+        (redis.ConnectionError("refused"), 503),
+        (IntegrityError("duplicate key"), 500),
+        (ValueError("a bug"), 500),
+    ],
+)
 def test_a_service_away_is_a_503_and_a_bug_a_500(rf, error, status):
     try:
         raise error
@@ -149,7 +177,9 @@ def collected_static(tmp_path_factory):
     """The static files a production web process serves, collected once for the tests below."""
     folder = tmp_path_factory.mktemp("collected")
     env = production_env(folder, "postgres://unused@127.0.0.1/unused", None)
-    subprocess.run([sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
     return folder / "static"
 
 
@@ -190,9 +220,13 @@ def database_proxy():
 
 @pytest.mark.production
 @pytest.mark.django_db(transaction=True)
-def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static, database_proxy, publish_article):
+def test_postgresql_restarting_while_the_site_serves(
+    tmp_path, collected_static, database_proxy, publish_article
+):
     article = publish_article("Bridge reopens")
-    env = production_env(tmp_path, database_proxy.url, settings.REDIS_URL, NEWSDESK_DB_POOL_TIMEOUT="2")
+    env = production_env(
+        tmp_path, database_proxy.url, settings.REDIS_URL, NEWSDESK_DB_POOL_TIMEOUT="2"
+    )
     web = start_web(env, collected_static)
     base = web.url
     signed_in = {"Cookie": "sessionid=not-a-real-session"}  # never served from the page cache
@@ -211,18 +245,28 @@ def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static,
             # The article for a signed-in reader, and the section page, which was never kept.
             for url, sent in ((base + article.url, signed_in), (base + "/city/", {})):
                 status, headers, body = fetch(url, sent)
-                assert status == 503 and headers["Retry-After"] and headers["Cache-Control"] == "no-store"
+                assert (
+                    status == 503
+                    and headers["Retry-After"]
+                    and headers["Cache-Control"] == "no-store"
+                )
                 assert b"Back in a moment" in body and b"Traceback" not in body
                 assert_no_secret(body, web, env)
 
         database_proxy.restart_ends()
         back = time.monotonic()
-        wait_until(lambda: fetch(base + article.url, signed_in)[0] == 200, 30, "uncached pages did not come back")
+        wait_until(
+            lambda: fetch(base + article.url, signed_in)[0] == 200,
+            30,
+            "uncached pages did not come back",
+        )
         assert time.monotonic() - back < 6, "the pool kept waiting to reconnect"
         # Requests in every thread at once get working connections: none was kept broken in the pool.
         urls = [base + url for url in ("/", "/city/", article.url, "/news/")] * 4
         with ThreadPoolExecutor(max_workers=8) as readers:
-            assert {status for status, _, _ in readers.map(lambda url: fetch(url, signed_in), urls)} == {200}
+            assert {
+                status for status, _, _ in readers.map(lambda url: fetch(url, signed_in), urls)
+            } == {200}
         assert_no_secret(b"", web, env)
         assert "Traceback" not in output_of(web)  # an outage is logged one line at a time
     finally:
@@ -231,7 +275,9 @@ def test_postgresql_restarting_while_the_site_serves(tmp_path, collected_static,
 
 @pytest.mark.production
 @pytest.mark.django_db(transaction=True)
-def test_redis_restarting_while_the_site_serves(tmp_path, collected_static, redis_server, publish_article):
+def test_redis_restarting_while_the_site_serves(
+    tmp_path, collected_static, redis_server, publish_article
+):
     article = publish_article("Bridge reopens")
     env = production_env(tmp_path, database_url_of(connection), redis_server.url)
     web = start_web(env, collected_static)
@@ -269,8 +315,15 @@ def slow_mail_server():
 def subscribe(web, email, newsletter, env, settings):
     """Posts the subscribe form as a reader who took their time to fill it in."""
     settings.SECRET_KEY = env["SECRET_KEY"]  # the web process's, which signs the form's fill time
-    fields = {"email": email, "newsletter": newsletter.slug, "started": started_token(time.time() - 60), "website": ""}
-    request = urllib.request.Request(web.url + "/newsletters/subscribe/", data=urllib.parse.urlencode(fields).encode())
+    fields = {
+        "email": email,
+        "newsletter": newsletter.slug,
+        "started": started_token(time.time() - 60),
+        "website": "",
+    }
+    request = urllib.request.Request(
+        web.url + "/newsletters/subscribe/", data=urllib.parse.urlencode(fields).encode()
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -284,32 +337,58 @@ def test_the_worker_carries_on_after_redis_restarts(
     tmp_path, settings, collected_static, redis_server, slow_mail_server, newsroom
 ):
     mail_server = slow_mail_server
-    newsletter = Newsletter.objects.create(name="The Briefing", slug="briefing", host=newsroom["reporter"],
-                                           cadence="Daily", sender_address="briefing@ledger.example.org")  # fmt: skip
-    env = production_env(tmp_path, database_url_of(connection), redis_server.url,
-                         EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}")  # fmt: skip
+    newsletter = Newsletter.objects.create(
+        name="The Briefing",
+        slug="briefing",
+        host=newsroom["reporter"],
+        cadence="Daily",
+        sender_address="briefing@ledger.example.org",
+    )
+    env = production_env(
+        tmp_path,
+        database_url_of(connection),
+        redis_server.url,
+        EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}",
+    )
     web, worker = start_web(env, collected_static), newsdesk_process("worker", env)
     try:
         assert wait_for(web.url + "/")[0] == 200
         assert subscribe(web, "first@example.org", newsletter, env, settings) == 200
         # Redis goes away while the worker sends the first confirmation, and comes back empty.
-        wait_until(lambda: "send_confirmation_email state=RUNNING" in output_of(worker), 60, "the task did not start")
+        wait_until(
+            lambda: "send_confirmation_email state=RUNNING" in output_of(worker),
+            60,
+            "the task did not start",
+        )
         redis_server.stop()
         wait_until(lambda: mail_server.received, 30, "the first confirmation was not sent")
         # Done with the task, RQ finds Redis gone and its loop ends: newsdesk starts another.
-        wait_until(lambda: "starting again" in output_of(worker), 30, "the worker did not notice Redis leaving")
+        wait_until(
+            lambda: "starting again" in output_of(worker),
+            30,
+            "the worker did not notice Redis leaving",
+        )
         redis_server.start()
 
         assert subscribe(web, "second@example.org", newsletter, env, settings) == 200
-        wait_until(lambda: len(mail_server.received) == 2, 30, "the worker did not take the next task")
-        assert [recipient for recipient, _ in mail_server.received] == ["first@example.org", "second@example.org"]
+        wait_until(
+            lambda: len(mail_server.received) == 2, 30, "the worker did not take the next task"
+        )
+        assert [recipient for recipient, _ in mail_server.received] == [
+            "first@example.org",
+            "second@example.org",
+        ]
         assert worker.poll() is None
         assert_no_secret(b"", worker, env)
 
         # Told to stop while Redis is away, it stops at once rather than wait for Redis.
         refusals = output_of(worker).count("Connection refused")
         redis_server.stop()
-        wait_until(lambda: output_of(worker).count("Connection refused") > refusals, 30, "Redis left unnoticed")
+        wait_until(
+            lambda: output_of(worker).count("Connection refused") > refusals,
+            30,
+            "Redis left unnoticed",
+        )
         started = time.monotonic()
         stop(worker)
         assert worker.returncode == 0 and time.monotonic() - started < 15

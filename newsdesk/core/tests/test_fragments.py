@@ -69,7 +69,9 @@ def change_behind_wagtails_back(article, title):
     ArticlePage.objects.filter(pk=article.pk).update(title=title)
 
 
-def test_kept_fragments_save_queries_and_show_the_same_page(reader, newsroom, stories, django_assert_max_num_queries):
+def test_kept_fragments_save_queries_and_show_the_same_page(
+    reader, newsroom, stories, django_assert_max_num_queries
+):
     first, second = stories
     # The site, the newsroom's settings, the session, routing and view restrictions;
     # an article adds its bylines, its tags and the newsletters of its subscribe form.
@@ -87,20 +89,32 @@ def test_a_fragment_is_kept_until_its_story_is_published_again(reader, newsroom,
     change_behind_wagtails_back(first, "Unannounced headline")
     assert "Unannounced headline" not in text(reader, second.url)  # the card in its body was kept
 
-    republish(first, commit, title="Old bridge reopens to trams", body=[
-        {"type": "paragraph", "value": "<p>The bridge carries trams now.</p>"}])  # fmt: skip
+    republish(
+        first,
+        commit,
+        title="Old bridge reopens to trams",
+        body=[{"type": "paragraph", "value": "<p>The bridge carries trams now.</p>"}],
+    )
     assert "The bridge carries trams now." in text(reader, first.url)
     for url in (second.url, "/"):  # the card inside another story, the front page
         assert "Old bridge reopens to trams" in text(reader, url), url
 
 
-def test_unpublishing_takes_the_story_off_the_front_page_the_picks_and_the_feed(reader, newsroom, stories, commit, run_tasks):
+def test_unpublishing_takes_the_story_off_the_front_page_the_picks_and_the_feed(
+    reader, newsroom, stories, commit, run_tasks
+):
     first, second = stories
     picks = EditorsPicks.for_site(newsroom["home"].get_site())
     picks.picks = [EditorsPick(article=first, sort_order=0)]
     commit(picks.save)
-    commit(NewsItem.objects.create, headline="Bridge open", summary="Cars cross again.", live=True, article=first,
-           first_published_at=first.first_published_at)  # fmt: skip
+    commit(
+        NewsItem.objects.create,
+        headline="Bridge open",
+        summary="Cars cross again.",
+        live=True,
+        article=first,
+        first_published_at=first.first_published_at,
+    )
     run_tasks()
     page = text(reader, second.url)
     assert f'<a href="{first.url}">Bridge reopens</a>' in page  # the pick
@@ -118,20 +132,29 @@ def test_a_news_item_reaches_the_feed_block_and_the_news_page_at_once(reader, st
     first, _ = stories
     for url in (first.url, "/", "/news/"):
         assert "Power back in the east" not in text(reader, url)
-    commit(NewsItem.objects.create, headline="Power back in the east", summary="All districts have power.", live=True,
-           first_published_at=first.first_published_at)  # fmt: skip
+    commit(
+        NewsItem.objects.create,
+        headline="Power back in the east",
+        summary="All districts have power.",
+        live=True,
+        first_published_at=first.first_published_at,
+    )
     for url in (first.url, "/", "/news/"):
         assert "Power back in the east" in text(reader, url), url
 
 
-def test_a_kept_fragment_is_the_same_for_every_request_until_its_tag_is_renewed(rf, newsroom, fragments):
+def test_a_kept_fragment_is_the_same_for_every_request_until_its_tag_is_renewed(
+    rf, newsroom, fragments
+):
     from newsdesk.core.fragments import cached_fragment
     from newsdesk.core.pagecache import bump
 
     request = rf.get("/")
     assert cached_fragment(request, "box", ["picks"], lambda: "first") == "first"
     assert cached_fragment(request, "box", ["picks"], lambda: "second") == "first"
-    assert cached_fragment(request, "box", ["picks"], lambda: "other", vary=("elsewhere",)) == "other"
+    assert (
+        cached_fragment(request, "box", ["picks"], lambda: "other", vary=("elsewhere",)) == "other"
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("django.db.transaction.on_commit", lambda renew: renew())
         bump({"picks"})
@@ -156,7 +179,9 @@ def test_editors_picks_follow_the_editors(reader, newsroom, stories, commit):
     assert "Editors' Picks" in text(reader, first.url)
 
 
-def test_a_new_section_reaches_the_navigation_and_each_page_marks_its_own(reader, newsroom, stories, commit):
+def test_a_new_section_reaches_the_navigation_and_each_page_marks_its_own(
+    reader, newsroom, stories, commit
+):
     first, _ = stories
     assert 'aria-current="true"' in text(reader, first.url)
     sport = newsroom["home"].add_child(instance=SectionPage(title="Sport", slug="sport"))
@@ -164,7 +189,7 @@ def test_a_new_section_reaches_the_navigation_and_each_page_marks_its_own(reader
     page = text(reader, first.url)
     assert ">Sport</a>" in page and '<a href="/city/" aria-current="true">City</a>' in page
     assert '<a href="/sport/" aria-current="page">Sport</a>' in text(reader, "/sport/")
-    assert 'aria-current' not in text(reader, "/")
+    assert "aria-current" not in text(reader, "/")
 
 
 def test_fragments_hold_nothing_of_the_editor_who_rendered_them(editor_client, reader, stories):
@@ -181,7 +206,9 @@ def test_without_the_cache_every_fragment_is_rendered(reader, stories, monkeypat
     from newsdesk.core import fragments
 
     first, _ = stories
-    monkeypatch.setattr(fragments, "current_generations", lambda tags: {tag: float("inf") for tag in tags})
+    monkeypatch.setattr(
+        fragments, "current_generations", lambda tags: {tag: float("inf") for tag in tags}
+    )
     text(reader, first.url)
     change_behind_wagtails_back(first, "Seen at once")
     assert "Seen at once" in text(reader, "/")
@@ -197,8 +224,12 @@ def test_each_page_of_the_news_page_is_kept_apart(reader, fragments, newsroom):
 
     now = timezone.now()
     for number in range(ITEMS_PER_PAGE + 1):
-        NewsItem.objects.create(headline=f"Item number {number}", summary="A summary.", live=True,
-                                first_published_at=now - timedelta(minutes=number))  # fmt: skip
+        NewsItem.objects.create(
+            headline=f"Item number {number}",
+            summary="A summary.",
+            live=True,
+            first_published_at=now - timedelta(minutes=number),
+        )
     first_page = text(reader, "/news/")
     older = re.search(r'href="(\?before=[^"]+)"', first_page).group(1)
     assert f"Item number {ITEMS_PER_PAGE}<" not in first_page

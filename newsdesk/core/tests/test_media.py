@@ -25,7 +25,12 @@ def test_whole_files_say_they_accept_ranges(client, media_file):
 
 @pytest.mark.parametrize(
     "header, start, end",
-    [("bytes=2-5", 2, 5), ("bytes=1000-", 1000, 1023), ("bytes=-24", 1000, 1023), ("bytes=10-99999", 10, 1023)],
+    [
+        ("bytes=2-5", 2, 5),
+        ("bytes=1000-", 1000, 1023),
+        ("bytes=-24", 1000, 1023),
+        ("bytes=10-99999", 10, 1023),
+    ],
 )
 def test_a_byte_range_gets_just_those_bytes(client, media_file, header, start, end):
     response = client.get(media_file, headers={"Range": header})
@@ -40,7 +45,9 @@ def test_a_range_past_the_end_is_refused(client, media_file):
     assert response.status_code == 416 and response["Content-Range"] == "bytes */1024"
 
 
-@pytest.mark.parametrize("header", ["bytes=-", "items=0-5", "bytes=5-2", "bytes=5-2,7-9", "bytes=abc"])
+@pytest.mark.parametrize(
+    "header", ["bytes=-", "items=0-5", "bytes=5-2", "bytes=5-2,7-9", "bytes=abc"]
+)
 def test_a_range_header_it_does_not_understand_gets_the_whole_file(client, media_file, header):
     response = client.get(media_file, headers={"Range": header})
     assert response.status_code == 200

@@ -31,7 +31,9 @@ def test_readers_pages_come_through_the_micro_cache(front):
     assert headers["X-Micro-Cache"] in {"MISS", "EXPIRED"}
     status, headers, _ = fetch(base + article.url)
     assert headers["X-Micro-Cache"] in {"HIT", "UPDATING"}
-    assert "s-maxage" in headers["Cache-Control"]  # newsdesk's own headers pass on to browsers and CDNs
+    assert (
+        "s-maxage" in headers["Cache-Control"]
+    )  # newsdesk's own headers pass on to browsers and CDNs
 
 
 def test_signed_in_users_and_private_paths_bypass_the_micro_cache(front):
@@ -46,12 +48,16 @@ def test_signed_in_users_and_private_paths_bypass_the_micro_cache(front):
 
 def test_static_and_media_files_are_served_by_nginx_compressed(front):
     base, _ = front
-    status, headers, body = fetch(base + "/static/newsdesk/site.0123abcd.css", headers={"Accept-Encoding": "gzip"})
+    status, headers, body = fetch(
+        base + "/static/newsdesk/site.0123abcd.css", headers={"Accept-Encoding": "gzip"}
+    )
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body).startswith(b"body { color: #222; }")
     assert "immutable" in headers["Cache-Control"]
     assert "Server" in headers and headers["Server"].startswith("nginx")
-    status, headers, body = fetch(base + "/media/narration/story.mp3", headers={"Range": "bytes=0-2"})
+    status, headers, body = fetch(
+        base + "/media/narration/story.mp3", headers={"Range": "bytes=0-2"}
+    )
     assert status == 206 and body == b"ID3"
 
 

@@ -81,10 +81,21 @@ def test_a_signed_in_editor_always_gets_the_live_page(editor_client, stories):
     assert "/admin/pages/" not in client.get(first.url).content.decode()
 
 
-def test_publishing_refreshes_exactly_the_pages_that_show_the_story(client, newsroom, stories, commit):
+def test_publishing_refreshes_exactly_the_pages_that_show_the_story(
+    client, newsroom, stories, commit
+):
     first, second = stories
-    shows_it = [first.url, "/", newsroom["section"].url, "/tags/bridges/", "/authors/ira-test/", second.url,
-                "/feeds/rss/", "/sitemap-news.xml", "/search/?q=bridge"]  # fmt: skip
+    shows_it = [
+        first.url,
+        "/",
+        newsroom["section"].url,
+        "/tags/bridges/",
+        "/authors/ira-test/",
+        second.url,
+        "/feeds/rss/",
+        "/sitemap-news.xml",
+        "/search/?q=bridge",
+    ]
     unrelated = ["/tags/trams/", "/authors/news-desk/", "/news/"]
     warm(client, *shows_it, *unrelated)
 
@@ -98,9 +109,13 @@ def test_publishing_refreshes_exactly_the_pages_that_show_the_story(client, news
         assert state(client, url) == "hit", url
 
 
-def test_the_streamed_sitemap_is_kept_and_renewed_by_a_new_story(client, stories, publish_article, commit):
+def test_the_streamed_sitemap_is_kept_and_renewed_by_a_new_story(
+    client, stories, publish_article, commit
+):
     warm(client, "/sitemap-pages.xml")
-    assert client.get("/sitemap-pages.xml").getvalue() == client.get("/sitemap-pages.xml").getvalue()
+    assert (
+        client.get("/sitemap-pages.xml").getvalue() == client.get("/sitemap-pages.xml").getvalue()
+    )
     story = commit(publish_article, "Ferry timetable changes")
     response = client.get("/sitemap-pages.xml")
     assert response["X-Page-Cache"] == "miss"
@@ -139,14 +154,23 @@ def test_editors_picks_beside_every_page_follow_the_picked_story(client, newsroo
     assert state(client, "/tags/trams/") == "hit"  # listings carry no picks
 
 
-def test_a_news_item_reaches_the_updates_endpoint_at_once_and_leaves_pages_kept(client, stories, commit):
+def test_a_news_item_reaches_the_updates_endpoint_at_once_and_leaves_pages_kept(
+    client, stories, commit
+):
     first, _ = stories
     warm(client, first.url, "/news/updates/", "/news/")
-    commit(NewsItem.objects.create, headline="Power back in the east", summary="All districts have power.", live=True,
-           first_published_at=first.first_published_at)  # fmt: skip
+    commit(
+        NewsItem.objects.create,
+        headline="Power back in the east",
+        summary="All districts have power.",
+        live=True,
+        first_published_at=first.first_published_at,
+    )
     assert "Power back in the east" in client.get("/news/updates/").content.decode()
     assert "Power back in the east" in client.get("/news/").content.decode()
-    assert state(client, first.url) == "hit"  # within PAGE_CACHE_SECONDS; live-feed.js brings the item
+    assert (
+        state(client, first.url) == "hit"
+    )  # within PAGE_CACHE_SECONDS; live-feed.js brings the item
 
 
 def test_headers_let_browsers_and_proxies_revalidate(client, stories):
@@ -158,13 +182,23 @@ def test_headers_let_browsers_and_proxies_revalidate(client, stories):
     hit = client.get(first.url)
     assert hit["ETag"] == response["ETag"] and hit["Last-Modified"] == response["Last-Modified"]
     assert client.get(first.url, headers={"If-None-Match": response["ETag"]}).status_code == 304
-    assert client.get(first.url, headers={"If-Modified-Since": response["Last-Modified"]}).status_code == 304
+    assert (
+        client.get(first.url, headers={"If-Modified-Since": response["Last-Modified"]}).status_code
+        == 304
+    )
 
 
-def test_cached_pages_carry_no_one_s_csrf_token_and_their_forms_still_post(client, newsroom, publish_article, page_cache):
+def test_cached_pages_carry_no_one_s_csrf_token_and_their_forms_still_post(
+    client, newsroom, publish_article, page_cache
+):
     from newsdesk.newsletters.models import Newsletter, Subscription
 
-    Newsletter.objects.create(name="The Briefing", slug="briefing", description="Every morning.", host=newsroom["reporter"])
+    Newsletter.objects.create(
+        name="The Briefing",
+        slug="briefing",
+        description="Every morning.",
+        host=newsroom["reporter"],
+    )
     article = publish_article("Bridge reopens")
     first = client.get(article.url)
     assert not first.cookies and "csrfmiddlewaretoken" not in first.content.decode()
@@ -177,7 +211,12 @@ def test_cached_pages_carry_no_one_s_csrf_token_and_their_forms_still_post(clien
     reader = Client(enforce_csrf_checks=True)  # another reader, no cookie at all
     response = reader.post(
         "/newsletters/subscribe/",
-        {"email": "reader@example.org", "newsletter": "briefing", "started": started_token(0), "website": ""},
+        {
+            "email": "reader@example.org",
+            "newsletter": "briefing",
+            "started": started_token(0),
+            "website": "",
+        },
     )
     assert response.status_code == 200
     assert Subscription.objects.get().subscriber.email == "reader@example.org"
@@ -221,15 +260,28 @@ def purge_server():
     server.shutdown()
 
 
-def test_a_cdn_in_front_is_purged_of_what_changed(settings, newsroom, stories, commit, run_tasks, purge_server):
+def test_a_cdn_in_front_is_purged_of_what_changed(
+    settings, newsroom, stories, commit, run_tasks, purge_server
+):
     location, purged = purge_server
     settings.WAGTAILFRONTENDCACHE = {
-        "default": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": location}
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": location,
+        }
     }
     first, second = stories
     republish(first, commit, title="Bridge reopens to trams")
     run_tasks()
-    for path in [first.url, "/", newsroom["section"].url, second.url, "/tags/bridges/", "/authors/ira-test/",
-                 "/feeds/rss/", "/sitemap.xml"]:  # fmt: skip
+    for path in [
+        first.url,
+        "/",
+        newsroom["section"].url,
+        second.url,
+        "/tags/bridges/",
+        "/authors/ira-test/",
+        "/feeds/rss/",
+        "/sitemap.xml",
+    ]:
         assert path in purged, path
     assert "/tags/trams/" not in purged

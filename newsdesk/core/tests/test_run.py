@@ -12,8 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 
 def free_port():
     with socket.socket() as sock:
@@ -55,10 +53,21 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
         "NEWSDESK_MAILCATCHER_PORT": str(mail_port := free_port()),
     }
     # `make run` from a fresh clone: the embedded profile, whichever run of the suite this is.
-    for name in ("EMAIL_URL", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"):
+    for name in (
+        "EMAIL_URL",
+        "DJANGO_SETTINGS_MODULE",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+    ):
         env.pop(name, None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk", "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-m", "newsdesk", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         status, home = wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + 120)
@@ -79,7 +88,9 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
                 time.sleep(0.5)
         # Without EMAIL_URL the mail catcher runs too, and keeps what it is sent.
         with smtplib.SMTP("127.0.0.1", mail_port, timeout=10) as smtp:
-            smtp.sendmail("desk@example.org", ["reader@example.org"], b"Subject: Hello\r\n\r\nHi.\r\n")
+            smtp.sendmail(
+                "desk@example.org", ["reader@example.org"], b"Subject: Hello\r\n\r\nHi.\r\n"
+            )
         assert [p.suffix for p in (tmp_path / "mail").iterdir()] == [".eml"]
         children = children_of(process.pid)
         assert len(children) >= 4  # web server (master and worker), task worker, mail catcher

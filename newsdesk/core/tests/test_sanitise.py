@@ -14,4 +14,4 @@ def test_scripts_handlers_and_dangerous_urls_are_removed():
         '<a href="javascript:alert(1)">a</a><a href="data:text/html,x">b</a>'
         '<svg onload="x()"></svg><img src="x" onerror="y()"></p>'
     )
-    assert cleaned == "<p>hi<a rel=\"noopener\">a</a><a rel=\"noopener\">b</a></p>"
+    assert cleaned == '<p>hi<a rel="noopener">a</a><a rel="noopener">b</a></p>'

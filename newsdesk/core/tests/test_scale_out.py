@@ -19,7 +19,15 @@ from newsdesk.core.models import PeriodicJobRun
 from newsdesk.newsletters.models import Delivery, Newsletter, Subscriber, Subscription
 from newsdesk.newsletters.tests.smtp import Sink
 
-from .servers import database_url_of, fetch, free_port, newsdesk_process, production_env, stop, wait_for
+from .servers import (
+    database_url_of,
+    fetch,
+    free_port,
+    newsdesk_process,
+    production_env,
+    stop,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.production, pytest.mark.django_db(transaction=True)]
 
@@ -34,9 +42,16 @@ def mail_server():
 @pytest.fixture
 def cluster(live_site, tmp_path, mail_server):
     """`newsdesk web` twice and `newsdesk worker` twice, sharing this run's test database and Redis."""
-    env = production_env(tmp_path, database_url_of(connection), settings.REDIS_URL,
-                         EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}", NEWSDESK_NEWSLETTER_BATCH_SIZE="25")  # fmt: skip
-    subprocess.run([sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True)
+    env = production_env(
+        tmp_path,
+        database_url_of(connection),
+        settings.REDIS_URL,
+        EMAIL_URL=f"smtp://127.0.0.1:{mail_server.port}",
+        NEWSDESK_NEWSLETTER_BATCH_SIZE="25",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True
+    )
     ports = [free_port(), free_port()]
     processes = [newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}") for port in ports]
     processes += [newsdesk_process("worker", env), newsdesk_process("worker", env)]
@@ -51,7 +66,9 @@ def cluster(live_site, tmp_path, mail_server):
 
 def signed_in_opener(base):
     User.objects.create_superuser("chief", "chief@example.org", "pw-for-scale-out")
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     post_form(opener, base + "/admin/login/", {"username": "chief", "password": "pw-for-scale-out"})
     return opener
 
@@ -93,8 +110,12 @@ def test_a_scheduled_article_goes_live_once_with_two_workers(cluster, publish_ar
         time.sleep(1)
     time.sleep(2)
     article.refresh_from_db()
-    assert article.live and article.first_published_at == article.last_published_at  # published once, not again
-    periods = PeriodicJobRun.objects.filter(job="publish_scheduled_pages").values_list("period", flat=True)
+    assert (
+        article.live and article.first_published_at == article.last_published_at
+    )  # published once, not again
+    periods = PeriodicJobRun.objects.filter(job="publish_scheduled_pages").values_list(
+        "period", flat=True
+    )
     assert len(periods) == len(set(periods))  # each minute's run claimed by one worker only
 
 
@@ -104,16 +125,28 @@ def test_a_newsletter_send_is_shared_by_both_workers_and_reaches_everyone_once(
     _, env = cluster
     publish_article("Ferry timetable changes")
     newsletter = Newsletter.objects.create(
-        name="The Briefing", slug="briefing", host=newsroom["reporter"], cadence="Daily",
-        sender_name="The Briefing", sender_address="briefing@ledger.example.org",
-    )  # fmt: skip
-    readers = Subscriber.objects.bulk_create(Subscriber(email=f"reader{n}@example.org") for n in range(300))
+        name="The Briefing",
+        slug="briefing",
+        host=newsroom["reporter"],
+        cadence="Daily",
+        sender_name="The Briefing",
+        sender_address="briefing@ledger.example.org",
+    )
+    readers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"reader{n}@example.org") for n in range(300)
+    )
     Subscription.objects.bulk_create(
-        Subscription(subscriber=reader, newsletter=newsletter, status=Subscription.Status.CONFIRMED) for reader in readers
+        Subscription(subscriber=reader, newsletter=newsletter, status=Subscription.Status.CONFIRMED)
+        for reader in readers
     )
 
-    sender = subprocess.run([sys.executable, "-m", "newsdesk", "send_newsletter", "briefing", "--wait"],
-                            env=env, capture_output=True, text=True, timeout=180)  # fmt: skip
+    sender = subprocess.run(
+        [sys.executable, "-m", "newsdesk", "send_newsletter", "briefing", "--wait"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
     assert sender.returncode == 0, sender.stdout + sender.stderr
     assert "sent 300, failed 0" in sender.stdout

@@ -16,8 +16,12 @@ def load_settings(tmp_path, **env):
         if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_URL"}
     }
     environment.update(NEWSDESK_DATA_DIR=str(tmp_path), **env)
-    code = "import newsdesk.settings as s; print(s.PROFILE, s.DATABASES['default']['ENGINE'], s.DEBUG)"
-    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    code = (
+        "import newsdesk.settings as s; print(s.PROFILE, s.DATABASES['default']['ENGINE'], s.DEBUG)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+    )
 
 
 def test_embedded_profile_needs_no_configuration_and_keeps_its_key(tmp_path):
@@ -41,7 +45,9 @@ def test_embedded_profile_needs_no_configuration_and_keeps_its_key(tmp_path):
     ],
 )
 def test_production_refuses_to_start_insecure(tmp_path, env, complaint):
-    result = load_settings(tmp_path, DATABASE_URL="postgres://newsdesk@127.0.0.1:5432/newsdesk", **env)
+    result = load_settings(
+        tmp_path, DATABASE_URL="postgres://newsdesk@127.0.0.1:5432/newsdesk", **env
+    )
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and complaint in result.stderr
 

@@ -40,7 +40,11 @@ def test_no_picks_no_block(client, newsroom, publish_article):
 
 
 def test_editors_arrange_the_lead_and_top_stories(client, newsroom, publish_article):
-    older, lead, top = publish_article("Older"), publish_article("The lead"), publish_article("Top two")
+    _older, lead, top = (
+        publish_article("Older"),
+        publish_article("The lead"),
+        publish_article("Top two"),
+    )
     home = newsroom["home"]
     home.featured_stories = [
         HomeFeaturedStory(article=lead, sort_order=0),
@@ -48,17 +52,24 @@ def test_editors_arrange_the_lead_and_top_stories(client, newsroom, publish_arti
     ]
     home.save_revision().publish()
     soup = BeautifulSoup(client.get("/").content, "html.parser")
-    assert soup.select_one(".story-card--lead .story-card__headline").get_text(strip=True) == "The lead"
+    assert (
+        soup.select_one(".story-card--lead .story-card__headline").get_text(strip=True)
+        == "The lead"
+    )
     top_stories = soup.find("section", attrs={"aria-labelledby": "top-heading"})
     assert [a.get_text() for a in top_stories.select(".story-card__headline a")] == ["Top two"]
     latest = soup.find("section", attrs={"aria-labelledby": "latest-heading"})
     assert [a.get_text() for a in latest.select(".story-card__headline a")] == ["Older"]
-    city = soup.find("section", attrs={"aria-labelledby": f"section-{newsroom['section'].pk}-heading"})
+    city = soup.find(
+        "section", attrs={"aria-labelledby": f"section-{newsroom['section'].pk}-heading"}
+    )
     assert len(city.select(".story-card")) == 3
 
     lead.unpublish()
     soup = BeautifulSoup(client.get("/").content, "html.parser")
-    assert soup.select_one(".story-card--lead .story-card__headline").get_text(strip=True) == "Top two"
+    assert (
+        soup.select_one(".story-card--lead .story-card__headline").get_text(strip=True) == "Top two"
+    )
 
 
 def test_editors_choose_and_order_picks_in_the_admin(client, newsroom, publish_article):
@@ -73,7 +84,13 @@ def test_editors_choose_and_order_picks_in_the_admin(client, newsroom, publish_a
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        nested_form_data({"picks": inline_formset([{"article": second.pk, "ORDER": 1}, {"article": first.pk, "ORDER": 2}])}),
+        nested_form_data(
+            {
+                "picks": inline_formset(
+                    [{"article": second.pk, "ORDER": 1}, {"article": first.pk, "ORDER": 2}]
+                )
+            }
+        ),
     )
     assert response.status_code == 302
     client.logout()

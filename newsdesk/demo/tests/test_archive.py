@@ -11,7 +11,15 @@ from newsdesk.feed.models import NewsItem
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/city/", "/news/", "/sitemap.xml", "/sitemap-pages.xml", "/sitemap-news.xml", "/feeds/rss/"]
+PAGES = [
+    "/",
+    "/city/",
+    "/news/",
+    "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-news.xml",
+    "/feeds/rss/",
+]
 
 
 def queries_for(client, url):

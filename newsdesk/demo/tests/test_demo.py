@@ -4,9 +4,9 @@ from django.contrib.auth.models import User
 from newsdesk.articles.models import ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.curation.models import EditorsPicks
+from newsdesk.demo.loader import demo_needed, ensure_demo_editor, load_demo
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomePage
-from newsdesk.demo.loader import demo_needed, ensure_demo_editor, load_demo
 from newsdesk.images.models import NewsImage
 from newsdesk.people.models import Contributor
 
@@ -35,7 +35,14 @@ def test_the_demo_newsroom_has_everything_the_article_page_shows(demo, client):
     assert all(image.width == 1600 and image.height == 900 for image in images)
 
     block_types = {block.block_type for article in articles for block in article.body}
-    assert {"paragraph", "block_quote", "pull_quote", "heading", "image", "related_story"} <= block_types
+    assert {
+        "paragraph",
+        "block_quote",
+        "pull_quote",
+        "heading",
+        "image",
+        "related_story",
+    } <= block_types
     assert ArticleCorrection.objects.count() >= 1
     assert articles.filter(lead_image__isnull=False).count() >= 12
     assert all(article.reading_time >= 1 for article in articles)

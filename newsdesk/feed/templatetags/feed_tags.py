@@ -18,7 +18,7 @@ def news_feed(limit=FEED_BLOCK_ITEMS):
 
 @register.filter
 def feed_time(moment):
-    """"14:05" for today, "25 Nov, 14:05" for earlier days, in the newsroom's time zone."""
+    """ "14:05" for today, "25 Nov, 14:05" for earlier days, in the newsroom's time zone."""
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
         return format_date(local, "H:i")

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -27,7 +27,7 @@ def feed_headlines(html, selector=".feed-item__headline"):
 
 
 def test_cursors_round_trip_and_refuse_anything_else():
-    moment = datetime(2026, 11, 26, 9, 30, 15, 123456, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 26, 9, 30, 15, 123456, tzinfo=UTC)
     cursor = Cursor.parse(str(Cursor(moment, 42)))
     assert (cursor.published_at, cursor.pk) == (moment, 42)
     for bad in ["", "abc", "1-", "-1", "1-2-3", "9" * 40 + "-1", "1.5-2", "١٢-3"]:
@@ -49,7 +49,10 @@ def test_the_feed_block_shows_the_newest_items_beside_articles_and_on_the_front_
         assert soup.select_one(".news-feed a[href='/news/']").get_text() == "More news"
         assert soup.find("a", string="Air raid alert lifted")["href"] == article.url
         time = soup.select_one(".feed-item__time")
-        assert time["datetime"] == django_timezone.localtime(linked.first_published_at, newsroom_zone()).isoformat()
+        assert (
+            time["datetime"]
+            == django_timezone.localtime(linked.first_published_at, newsroom_zone()).isoformat()
+        )
     assert draft.headline not in client.get("/").content.decode()
     # Every item has an anchor, which the news feed's RSS and Atom entries link to.
     assert BeautifulSoup(client.get("/news/").content, "html.parser").find(id=f"item-{linked.pk}")
@@ -65,7 +68,10 @@ def test_scheduled_and_unpublished_items_stay_off_the_feed(client, newsroom):
     item = post_item("Going away soon")
     item.unpublish()
     scheduled = NewsItem.objects.create(
-        headline="Not yet", summary="Later.", live=False, go_live_at=django_timezone.now() + timedelta(hours=1)
+        headline="Not yet",
+        summary="Later.",
+        live=False,
+        go_live_at=django_timezone.now() + timedelta(hours=1),
     )
     scheduled.save_revision().publish()
     html = client.get("/news/").content.decode()
@@ -87,14 +93,21 @@ def test_the_feed_page_pages_by_cursor_and_never_repeats_or_skips_items(client, 
     second_page = feed_headlines(client.get("/news/" + older).content.decode())
     assert second_page == [f"Item {n}" for n in range(4, -1, -1)]
     assert not set(first_page) & set(second_page)
-    assert BeautifulSoup(client.get("/news/" + older).content, "html.parser").find("a", rel="next") is None
+    assert (
+        BeautifulSoup(client.get("/news/" + older).content, "html.parser").find("a", rel="next")
+        is None
+    )
 
 
 def test_items_published_in_the_same_microsecond_are_ordered_by_id(client, newsroom):
     same = [post_item(f"Twin {n}") for n in range(3)]
-    NewsItem.objects.filter(pk__in=[i.pk for i in same]).update(first_published_at=same[0].first_published_at)
+    NewsItem.objects.filter(pk__in=[i.pk for i in same]).update(
+        first_published_at=same[0].first_published_at
+    )
     cursor = Cursor(same[0].first_published_at, same[2].pk)
-    assert list(NewsItem.objects.published().filter(cursor.older()).values_list("headline", flat=True)) == [
+    assert list(
+        NewsItem.objects.published().filter(cursor.older()).values_list("headline", flat=True)
+    ) == [
         "Twin 1",
         "Twin 0",
     ]
@@ -129,7 +142,11 @@ def test_editors_post_an_item_from_the_admin_and_readers_see_it(client, newsroom
     client.force_login(User.objects.create_superuser("chief", "chief@example.org", "pw"))
     response = client.post(
         "/admin/snippets/feed/newsitem/add/",
-        {"headline": "Metro runs again", "summary": "All lines reopened at noon.", "action-publish": "publish"},
+        {
+            "headline": "Metro runs again",
+            "summary": "All lines reopened at noon.",
+            "action-publish": "publish",
+        },
     )
     assert response.status_code == 302
     client.logout()

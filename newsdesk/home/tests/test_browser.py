@@ -18,8 +18,15 @@ def demo(live_site, run_tasks):
     run_tasks("default")  # the search index, as the worker keeps it (narration is not needed here)
 
 
-def test_a_reader_browses_home_section_article_author_and_search(demo, live_site, page, assert_accessible):
-    article = ArticlePage.objects.live().filter(bylines__contributor__kind="person").order_by("-first_published_at").first()
+def test_a_reader_browses_home_section_article_author_and_search(
+    demo, live_site, page, assert_accessible
+):
+    article = (
+        ArticlePage.objects.live()
+        .filter(bylines__contributor__kind="person")
+        .order_by("-first_published_at")
+        .first()
+    )
     section = article.get_parent()
     author = article.bylines.first().contributor
 
@@ -59,12 +66,18 @@ def test_a_new_feed_item_reaches_an_open_article_without_a_reload(demo, live_sit
     page.evaluate("window.loadedAt = performance.timeOrigin")
     expect(page.locator(".news-feed .feed-item").first).to_be_visible()
 
-    item = NewsItem.objects.create(headline="Trams stop for an hour", summary="A power fault on line 2.", live=False)
+    item = NewsItem.objects.create(
+        headline="Trams stop for an hour", summary="A power fault on line 2.", live=False
+    )
     item.save_revision().publish()
 
-    expect(page.locator(".news-feed .feed-item__headline").first).to_have_text("Trams stop for an hour", timeout=15_000)
+    expect(page.locator(".news-feed .feed-item__headline").first).to_have_text(
+        "Trams stop for an hour", timeout=15_000
+    )
     expect(page.locator(".news-feed [role=status]")).to_have_text("1 new item in the news feed")
-    assert page.evaluate("window.loadedAt === performance.timeOrigin")  # the same page, never reloaded
+    assert page.evaluate(
+        "window.loadedAt === performance.timeOrigin"
+    )  # the same page, never reloaded
 
 
 def test_the_feed_works_without_javascript(demo, live_site, browser):
@@ -72,7 +85,9 @@ def test_the_feed_works_without_javascript(demo, live_site, browser):
     page = context.new_page()
     page.goto(live_site.url + "/news/", timeout=60_000)
     first = page.locator(".feed-item__headline").first.inner_text()
-    item = NewsItem.objects.create(headline="Posted while reading", summary="Seen after a reload.", live=False)
+    item = NewsItem.objects.create(
+        headline="Posted while reading", summary="Seen after a reload.", live=False
+    )
     item.save_revision().publish()
     page.reload()
     expect(page.locator(".feed-item__headline").first).to_have_text("Posted while reading")

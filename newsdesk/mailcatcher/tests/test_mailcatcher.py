@@ -10,7 +10,9 @@ from django.core.mail import EmailMultiAlternatives
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE_HTML = '<p>Hello</p><script>parent.document.title = "pwned"</script><img src=x onerror="alert(1)">'
+HOSTILE_HTML = (
+    '<p>Hello</p><script>parent.document.title = "pwned"</script><img src=x onerror="alert(1)">'
+)
 
 
 def send_hostile_message():
@@ -27,7 +29,11 @@ def send_hostile_message():
 def test_the_catcher_keeps_every_message_with_its_envelope(mail_catcher, settings):
     with smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT) as smtp:
         message = EmailMessage()
-        message["From"], message["To"], message["Subject"] = "a@example.org", "b@example.org", "First"
+        message["From"], message["To"], message["Subject"] = (
+            "a@example.org",
+            "b@example.org",
+            "First",
+        )
         message.set_content("one")
         smtp.send_message(message, to_addrs=["b@example.org", "c@example.org"])
         message.replace_header("Subject", "Second")
@@ -41,7 +47,7 @@ def test_the_catcher_keeps_every_message_with_its_envelope(mail_catcher, setting
 
 def test_the_outbox_shows_headers_text_and_html_without_running_it(editor_client, mail_catcher):
     send_hostile_message()
-    [caught] = mail_catcher()
+    [_caught] = mail_catcher()
     outbox = BeautifulSoup(editor_client.get("/admin/outbox/").content.decode(), "html.parser")
     link = outbox.find("a", string="Weekly <b>digest</b>")
     assert "reader@example.org" in outbox.select_one(".mailcatcher-outbox tbody").get_text()
@@ -49,8 +55,14 @@ def test_the_outbox_shows_headers_text_and_html_without_running_it(editor_client
     page = editor_client.get(link["href"])
     html = page.content.decode()
     soup = BeautifulSoup(html, "html.parser")
-    headers = {th.get_text(): th.find_next("td").get_text() for th in soup.select(".mailcatcher-headers th")}
-    assert headers["Subject"] == "Weekly <b>digest</b>" and headers["From"] == "Desk <desk@example.org>"
+    headers = {
+        th.get_text(): th.find_next("td").get_text()
+        for th in soup.select(".mailcatcher-headers th")
+    }
+    assert (
+        headers["Subject"] == "Weekly <b>digest</b>"
+        and headers["From"] == "Desk <desk@example.org>"
+    )
     assert "<b>digest</b>" not in html
     text = soup.select_one(".mailcatcher-text")
     assert text.find("a")["href"] == "http://127.0.0.1:8000/story/"
@@ -59,7 +71,9 @@ def test_the_outbox_shows_headers_text_and_html_without_running_it(editor_client
     assert "<script>parent" not in html  # only ever inside the escaped srcdoc attribute
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..%2F..%2Fsecret_key", "20260101T000000000000-zz"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "..%2F..%2Fsecret_key", "20260101T000000000000-zz"]
+)
 def test_the_outbox_opens_only_its_own_messages(editor_client, mail_catcher, name):
     assert editor_client.get(f"/admin/outbox/{name}/").status_code == 404
 

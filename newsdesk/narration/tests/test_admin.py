@@ -18,7 +18,9 @@ def article(publish_article):
 def test_the_narration_list_shows_each_articles_status(editor_client, article, publish_article):
     other = publish_article("Pictures only", body=[])
     Narration.objects.filter(pk=other.pk).update(status=Narration.Status.EMPTY)
-    Narration.objects.filter(pk=article.pk).update(status=Narration.Status.FAILED, reason="RuntimeError: boom")
+    Narration.objects.filter(pk=article.pk).update(
+        status=Narration.Status.FAILED, reason="RuntimeError: boom"
+    )
     html = editor_client.get(reverse("narration_admin")).content.decode()
     assert "Failed: RuntimeError: boom" in html
     assert "Nothing to read" in html
@@ -38,7 +40,11 @@ def test_switching_narration_off_and_changing_the_language(
         response = editor_client.post(url, {"language": "en-GB"})  # unticked: off
     assert response.status_code == 302
     narration = Narration.objects.get(pk=article.pk)
-    assert (narration.enabled, narration.language, narration.status) == (False, "en-GB", Narration.Status.OFF)
+    assert (narration.enabled, narration.language, narration.status) == (
+        False,
+        "en-GB",
+        Narration.Status.OFF,
+    )
     assert [article.pk, False] in [args for _, args, _ in queued_tasks()]
 
     response = editor_client.post(url, {"enabled": "on", "language": "not a tag!"})
@@ -54,17 +60,25 @@ def test_narrate_again_queues_a_forced_narration(
     assert response.status_code == 302
     assert Narration.objects.get(pk=article.pk).status == Narration.Status.QUEUED
     assert [article.pk, True] in [args for _, args, _ in queued_tasks()]
-    assert editor_client.get(reverse("narration_admin_narrate", args=[article.pk])).status_code == 405
+    assert (
+        editor_client.get(reverse("narration_admin_narrate", args=[article.pk])).status_code == 405
+    )
 
 
-def test_narration_pages_need_publish_permission(client, article, django_capture_on_commit_callbacks, queued_tasks):
+def test_narration_pages_need_publish_permission(
+    client, article, django_capture_on_commit_callbacks, queued_tasks
+):
     user = User.objects.create_user("reader", password="pw", is_staff=False)
-    user.groups.add(Group.objects.get(name="Editors"))  # admin access, no page permissions on this tree
+    user.groups.add(
+        Group.objects.get(name="Editors")
+    )  # admin access, no page permissions on this tree
     Group.objects.get(name="Editors").page_permissions.all().delete()
     client.force_login(user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("narration_admin_narrate", args=[article.pk]))
-    assert response.status_code == 302 and response.url == "/admin/"  # Wagtail's answer to PermissionDenied
+    assert (
+        response.status_code == 302 and response.url == "/admin/"
+    )  # Wagtail's answer to PermissionDenied
     assert [article.pk, True] not in [args for _, args, _ in queued_tasks()]
 
 
@@ -74,4 +88,9 @@ def test_editors_keep_a_pronunciation_list(editor_client):
     )
     assert response.status_code == 302
     assert Pronunciation.as_dict() == {"Kyiv": "Keev"}
-    assert "Kyiv" in editor_client.get(reverse("wagtailsnippets_narration_pronunciation:list")).content.decode()
+    assert (
+        "Kyiv"
+        in editor_client.get(
+            reverse("wagtailsnippets_narration_pronunciation:list")
+        ).content.decode()
+    )

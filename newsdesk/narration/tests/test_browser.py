@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_the_player_plays_the_narration_and_loads_its_captions(
     live_site, newsroom, publish_article, run_tasks, page, assert_accessible
 ):
-    article = publish_article("Bridge reopens", body=paragraphs("The old bridge reopened on Monday."))
+    article = publish_article(
+        "Bridge reopens", body=paragraphs("The old bridge reopened on Monday.")
+    )
     run_tasks()  # the live server's tests commit, so publishing queued the narration
     assert Narration.objects.get(pk=article.pk).status == Narration.Status.READY
 

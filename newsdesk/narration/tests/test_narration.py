@@ -1,5 +1,6 @@
 """Publishing narrates an article in the worker, with the real voice; failures stay contained."""
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -48,7 +49,9 @@ def test_publishing_narrates_the_article_into_an_mp3_at_a_speaking_pace(narrated
     assert abs(mp3.info.length - narration.duration) < 0.2
 
     vtt = default_storage.open(narration.captions.name).read().decode()
-    spoken_words = sum(len(line.split()) for line in vtt.split("\n\n")[1:] for line in line.split("\n")[2:])
+    spoken_words = sum(
+        len(line.split()) for line in vtt.split("\n\n")[1:] for line in line.split("\n")[2:]
+    )
     words_per_minute = spoken_words / (mp3.info.length / 60)
     assert 120 <= words_per_minute <= 220, words_per_minute
 
@@ -63,12 +66,15 @@ def test_captions_have_a_cue_per_sentence_of_spoken_text_ending_with_the_audio(n
     # Headline, byline, standfirst, then the body, normalised.
     assert "Bridge reopens.\n" in vtt
     assert "By Ira Test.\n" in vtt
-    assert "on November seventh after six weeks of repairs costing one point two million dollars." in vtt
+    assert (
+        "on November seventh after six weeks of repairs costing one point two million dollars."
+        in vtt
+    )
     assert "forty meters of railing, and the first tram crossed at eight fifty AM." in vtt
     times = cue_times(vtt)
     assert len(times) == 5
     assert all(start < end for start, end in times)
-    assert all(earlier[1] <= later[0] for earlier, later in zip(times, times[1:]))
+    assert all(earlier[1] <= later[0] for earlier, later in itertools.pairwise(times))
     assert abs(times[-1][1] - narration.duration) <= 1.0
 
 
@@ -77,7 +83,9 @@ def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated
     assert f'src="{narrated.narration.audio.url}"' in html
     assert re.search(r'<audio class="narration__player" controls preload="none"', html)
     assert "autoplay" not in html
-    assert f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html
+    assert (
+        f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html
+    )
     assert "read by a synthetic voice" in html
     assert re.search(r'<time datetime="PT0M\d+S">\d+ s</time>', html)
 
@@ -129,7 +137,11 @@ def test_an_unchanged_republish_does_not_narrate_again(narrated, republish, monk
     monkeypatch.setattr(audio, "speak", must_not_speak)
     after = republish(narrated)
     assert after.status == Narration.Status.READY
-    assert (after.audio.name, after.made_at, after.checksum) == (before.audio.name, before.made_at, before.checksum)
+    assert (after.audio.name, after.made_at, after.checksum) == (
+        before.audio.name,
+        before.made_at,
+        before.checksum,
+    )
 
 
 def test_a_changed_text_is_narrated_again_and_the_old_audio_removed(narrated, republish):
@@ -166,7 +178,9 @@ def test_a_failure_leaves_the_article_published_and_is_retried_later(
     assert narration.attempts == 1 and narration.retry_at
     assert "Failed: RuntimeError: the voice model crashed (trying again at" in narration.status_text
     [(_, _, run_after)] = queued_tasks()
-    assert abs(run_after - narration.retry_at) < timedelta(seconds=1)  # RQ's scheduler keeps whole seconds
+    assert abs(run_after - narration.retry_at) < timedelta(
+        seconds=1
+    )  # RQ's scheduler keeps whole seconds
 
     narration.attempts = tasks.MAX_ATTEMPTS - 1
     narration.save()

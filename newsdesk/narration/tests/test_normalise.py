@@ -7,8 +7,15 @@ from newsdesk.narration import normalise as n
 
 @pytest.mark.parametrize(
     ("number", "words"),
-    [(0, "zero"), (13, "thirteen"), (40, "forty"), (21, "twenty-one"), (105, "one hundred five"),
-     (1200, "one thousand two hundred"), (2_000_003, "two million three")],
+    [
+        (0, "zero"),
+        (13, "thirteen"),
+        (40, "forty"),
+        (21, "twenty-one"),
+        (105, "one hundred five"),
+        (1200, "one thousand two hundred"),
+        (2_000_003, "two million three"),
+    ],
 )
 def test_cardinal(number, words):
     assert n.cardinal(number) == words
@@ -16,8 +23,16 @@ def test_cardinal(number, words):
 
 @pytest.mark.parametrize(
     ("number", "words"),
-    [(1, "first"), (2, "second"), (3, "third"), (12, "twelfth"), (21, "twenty-first"), (40, "fortieth"),
-     (100, "one hundredth"), (1001, "one thousand first")],
+    [
+        (1, "first"),
+        (2, "second"),
+        (3, "third"),
+        (12, "twelfth"),
+        (21, "twenty-first"),
+        (40, "fortieth"),
+        (100, "one hundredth"),
+        (1001, "one thousand first"),
+    ],
 )
 def test_ordinal(number, words):
     assert n.ordinal(number) == words
@@ -25,8 +40,14 @@ def test_ordinal(number, words):
 
 @pytest.mark.parametrize(
     ("number", "words"),
-    [(1990, "nineteen ninety"), (2005, "two thousand five"), (2024, "twenty twenty-four"),
-     (1800, "eighteen hundred"), (2000, "two thousand"), (1907, "nineteen oh seven")],
+    [
+        (1990, "nineteen ninety"),
+        (2005, "two thousand five"),
+        (2024, "twenty twenty-four"),
+        (1800, "eighteen hundred"),
+        (2000, "two thousand"),
+        (1907, "nineteen oh seven"),
+    ],
 )
 def test_years_are_said_as_years(number, words):
     assert n.year(number) == words
@@ -58,9 +79,13 @@ def test_links_are_said_as_their_site(text, said):
 
 @pytest.mark.parametrize(
     ("text", "said"),
-    [("Good news 🎉👍 today", "Good news today"), ("He said 你好 twice", "He said twice"),
-     ("Kraków café naïve", "Kraków café naïve"), ("Прямо зараз in Kyiv", "in Kyiv"),
-     ("zero\u200bwidth", "zerowidth")],
+    [
+        ("Good news 🎉👍 today", "Good news today"),
+        ("He said 你好 twice", "He said twice"),
+        ("Kraków café naïve", "Kraków café naïve"),
+        ("Прямо зараз in Kyiv", "in Kyiv"),
+        ("zero\u200bwidth", "zerowidth"),
+    ],
 )
 def test_emoji_and_other_scripts_are_skipped(text, said):
     assert " ".join(n.drop_unspeakable(text).split()) == said
@@ -134,7 +159,11 @@ def test_money(text, said):
 
 @pytest.mark.parametrize(
     ("text", "said"),
-    [("up 5%", "up five percent"), ("3.5 per cent", "three point five percent"), ("12.25%", "twelve point two five percent")],
+    [
+        ("up 5%", "up five percent"),
+        ("3.5 per cent", "three point five percent"),
+        ("12.25%", "twelve point two five percent"),
+    ],
 )
 def test_percentages(text, said):
     assert n.speak_percentages(text) == said
@@ -142,9 +171,16 @@ def test_percentages(text, said):
 
 @pytest.mark.parametrize(
     ("text", "said"),
-    [("5 km", "five kilometers"), ("1 km", "one kilometer"), ("30°C", "thirty degrees Celsius"),
-     ("60 mph", "sixty miles an hour"), ("2.5kg", "two point five kilograms"), ("120 km/h", "one hundred twenty kilometers an hour"),
-     ("400 MW", "four hundred megawatts"), ("the m6 road", "the m6 road")],
+    [
+        ("5 km", "five kilometers"),
+        ("1 km", "one kilometer"),
+        ("30°C", "thirty degrees Celsius"),
+        ("60 mph", "sixty miles an hour"),
+        ("2.5kg", "two point five kilograms"),
+        ("120 km/h", "one hundred twenty kilometers an hour"),
+        ("400 MW", "four hundred megawatts"),
+        ("the m6 road", "the m6 road"),
+    ],
 )
 def test_units(text, said):
     assert n.speak_units(text) == said
@@ -152,9 +188,14 @@ def test_units(text, said):
 
 @pytest.mark.parametrize(
     ("text", "said"),
-    [("the 21st day", "the twenty-first day"), ("1,200 people", "one thousand two hundred people"),
-     ("3.5 times", "three point five times"), ("-3 degrees", "minus three degrees"),
-     ("pages 10-12", "pages ten to twelve"), ("1,000,000", "one million")],
+    [
+        ("the 21st day", "the twenty-first day"),
+        ("1,200 people", "one thousand two hundred people"),
+        ("3.5 times", "three point five times"),
+        ("-3 degrees", "minus three degrees"),
+        ("pages 10-12", "pages ten to twelve"),
+        ("1,000,000", "one million"),
+    ],
 )
 def test_numbers_and_ordinals(text, said):
     assert n.speak_numbers(text) == said
@@ -178,12 +219,20 @@ def test_the_whole_normaliser_on_news_copy():
 
 def test_pronunciations_apply_to_whole_words_in_any_case():
     rules = {"Kyiv": "Keev", "Zelenskyy": "Zeh-LEN-skee"}
-    assert n.respell("Kyiv, kyiv's, Kyivan. Zelenskyy.", rules) == "Keev, Keev's, Kyivan. Zeh-LEN-skee."
+    assert (
+        n.respell("Kyiv, kyiv's, Kyivan. Zelenskyy.", rules)
+        == "Keev, Keev's, Kyivan. Zeh-LEN-skee."
+    )
     assert n.respell("Kyiv", {}) == "Kyiv"
 
 
 def test_sentences_split_at_full_stops_and_long_ones_at_commas():
-    assert n.sentences('He said "Yes." Then left. Why? Because!') == ['He said "Yes."', "Then left.", "Why?", "Because!"]
+    assert n.sentences('He said "Yes." Then left. Why? Because!') == [
+        'He said "Yes."',
+        "Then left.",
+        "Why?",
+        "Because!",
+    ]
     run_on = " ".join(["word,"] * 100)
     pieces = n.sentences(run_on, max_words=40)
     assert all(len(piece.split()) <= 40 for piece in pieces)

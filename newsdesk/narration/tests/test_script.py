@@ -25,8 +25,21 @@ def test_an_article_is_read_in_order_without_page_furniture(publish_article, new
         body=[
             {"type": "heading", "value": {"text": "What changed", "level": "h2"}},
             {"type": "paragraph", "value": "<p>Cars returned at dawn.</p>"},
-            {"type": "image", "value": {"image": newsroom["image"].pk, "caption": "The bridge.", "credit": "Agency"}},
-            {"type": "block_quote", "value": {"quote": "It feels like the city again", "attribution": "Oksana, a driver"}},
+            {
+                "type": "image",
+                "value": {
+                    "image": newsroom["image"].pk,
+                    "caption": "The bridge.",
+                    "credit": "Agency",
+                },
+            },
+            {
+                "type": "block_quote",
+                "value": {
+                    "quote": "It feels like the city again",
+                    "attribution": "Oksana, a driver",
+                },
+            },
             {"type": "block_quote", "value": {"quote": "At last.", "attribution": ""}},
             {"type": "pull_quote", "value": {"text": "Cars returned at dawn"}},
             {"type": "related_story", "value": {"article": other.pk}},
@@ -84,7 +97,10 @@ def test_a_20000_word_article_is_cut_into_parts_of_about_400_words(publish_artic
     assert sum(sentence.words for sentence in sentences) > 20_000
     groups = s.parts(sentences)
     assert len(groups) == 51
-    assert all(s.WORDS_PER_PART <= sum(x.words for x in group) < s.WORDS_PER_PART + 40 for group in groups[:-1])
+    assert all(
+        s.WORDS_PER_PART <= sum(x.words for x in group) < s.WORDS_PER_PART + 40
+        for group in groups[:-1]
+    )
     assert [x for group in groups for x in group] == sentences
 
 

@@ -16,7 +16,9 @@ def subscribe_form(context, newsletters=None, heading=""):
         newsletters = Newsletter.objects.filter(is_active=True).select_related("host")
     elif isinstance(newsletters, Newsletter):
         newsletters = [newsletters]
-    open_newsletters = [newsletter for newsletter in newsletters if newsletter and newsletter.is_active]
+    open_newsletters = [
+        newsletter for newsletter in newsletters if newsletter and newsletter.is_active
+    ]
     return {
         **subscribe_form_context(context["request"], open_newsletters),
         "heading": heading,

@@ -32,8 +32,13 @@ def newsletters(newsroom):
 
 def form_data(email="reader@example.org", newsletter="briefing", **extra):
     """What a reader's browser posts after a few seconds on the page."""
-    data = {"email": email, "newsletter": newsletter, "started": started_token(time.time() - 30), "website": "",
-            "source": "/city/bridge/"}  # fmt: skip
+    data = {
+        "email": email,
+        "newsletter": newsletter,
+        "started": started_token(time.time() - 30),
+        "website": "",
+        "source": "/city/bridge/",
+    }
     data.update(extra)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -48,7 +53,9 @@ def run_tasks(run_tasks):
 def subscribe(client, django_capture_on_commit_callbacks):
     """Posts the subscribe form as a reader would; tasks queued on commit are queued for real."""
 
-    def post(email="reader@example.org", newsletter="briefing", json=False, ip="203.0.113.7", **extra):
+    def post(
+        email="reader@example.org", newsletter="briefing", json=False, ip="203.0.113.7", **extra
+    ):
         headers = {"Accept": "application/json"} if json else {}
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
@@ -90,15 +97,23 @@ def audience(newsletters):
             "unsubscribed": ["left@example.org"],
             "suppressed": ["Bounced@Example.org"],
         }
-        status = {"confirmed": Status.CONFIRMED, "pending": Status.PENDING, "unsubscribed": Status.UNSUBSCRIBED,
-                  "suppressed": Status.CONFIRMED}  # fmt: skip
+        status = {
+            "confirmed": Status.CONFIRMED,
+            "pending": Status.PENDING,
+            "unsubscribed": Status.UNSUBSCRIBED,
+            "suppressed": Status.CONFIRMED,
+        }
         for kind, addresses in people.items():
             for address in addresses:
                 subscriber = Subscriber.objects.create(email=address)
-                Subscription.objects.create(subscriber=subscriber, newsletter=newsletters["briefing"], status=status[kind])
+                Subscription.objects.create(
+                    subscriber=subscriber, newsletter=newsletters["briefing"], status=status[kind]
+                )
         # Subscribed to another newsletter only.
         other = Subscriber.objects.create(email="explainer-only@example.org")
-        Subscription.objects.create(subscriber=other, newsletter=newsletters["explainer"], status=Status.CONFIRMED)
+        Subscription.objects.create(
+            subscriber=other, newsletter=newsletters["explainer"], status=Status.CONFIRMED
+        )
         Suppression.suppress("bounced@example.org", Suppression.Reason.BOUNCED, "test")
         return people
 
@@ -120,4 +135,3 @@ def issue(newsletters, publish_article, newsroom):
     IssueStory.objects.create(issue=issue, article=article, sort_order=0)
     IssueStory.objects.create(issue=issue, article=second, sort_order=1)
     return issue
-

@@ -24,9 +24,13 @@ def subscribers(newsletters):
         ("=HYPERLINK(1)@example.org", "unsubscribed"),
     ]
     for email, status in rows:
-        Subscription.objects.create(subscriber=Subscriber.objects.create(email=email), newsletter=briefing, status=status)
+        Subscription.objects.create(
+            subscriber=Subscriber.objects.create(email=email), newsletter=briefing, status=status
+        )
     Subscription.objects.create(
-        subscriber=Subscriber.objects.get(email="ana@example.org"), newsletter=newsletters["explainer"], status="pending"
+        subscriber=Subscriber.objects.get(email="ana@example.org"),
+        newsletter=newsletters["explainer"],
+        status="pending",
     )
     return newsletters
 
@@ -34,7 +38,9 @@ def subscribers(newsletters):
 def cells(html, name):
     from bs4 import BeautifulSoup
 
-    row = next(tr for tr in BeautifulSoup(html, "html.parser").select("tbody tr") if name in tr.get_text())
+    row = next(
+        tr for tr in BeautifulSoup(html, "html.parser").select("tbody tr") if name in tr.get_text()
+    )
     return [td.get_text(" ", strip=True) for td in row.find_all("td")]
 
 
@@ -55,7 +61,9 @@ def test_editors_search_subscribers_by_address_and_filter_by_newsletter(editor_c
 
 
 def test_editors_export_a_newsletters_subscribers_as_csv(editor_client, subscribers):
-    response = editor_client.get(SUBSCRIBERS_URL, {"newsletter": subscribers["briefing"].pk, "export": "csv"})
+    response = editor_client.get(
+        SUBSCRIBERS_URL, {"newsletter": subscribers["briefing"].pk, "export": "csv"}
+    )
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="subscribers.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -71,7 +79,9 @@ def test_editors_export_a_newsletters_subscribers_as_csv(editor_client, subscrib
 def test_editors_cannot_add_or_edit_subscriptions_by_hand(editor_client, subscribers):
     subscription = Subscription.objects.first()
     assert editor_client.get(SUBSCRIBERS_URL + "add/").status_code in (302, 403)
-    response = editor_client.post(SUBSCRIBERS_URL + f"edit/{subscription.pk}/", {"status": "confirmed"})
+    response = editor_client.post(
+        SUBSCRIBERS_URL + f"edit/{subscription.pk}/", {"status": "confirmed"}
+    )
     assert response.status_code in (302, 403)
     assert Subscription.objects.get(pk=subscription.pk).status == subscription.status
 
@@ -118,4 +128,6 @@ def test_subscriber_lists_are_staff_only(client, subscribers, url):
     client.force_login(User.objects.create_user("reader", "reader@example.org", "pw"))
     response = client.get(url)
     assert response.status_code in (302, 403)
-    assert b"ana@example.org" not in b"".join(getattr(response, "streaming_content", [response.content]))
+    assert b"ana@example.org" not in b"".join(
+        getattr(response, "streaming_content", [response.content])
+    )

@@ -44,16 +44,24 @@ def test_a_reader_subscribes_with_javascript_confirms_from_the_outbox_and_leaves
     form = page.locator(".newsletter-aside form")
 
     fill_and_subscribe(page, form, "not-an-address")
-    expect(form.locator("[data-error-for=email]")).to_have_text(re.compile("Please enter a correct email address"))
+    expect(form.locator("[data-error-for=email]")).to_have_text(
+        re.compile("Please enter a correct email address")
+    )
     # Nothing is ticked for the reader: consent is theirs to give.
-    expect(form.locator("[data-error-for=newsletter]")).to_have_text("Choose at least one newsletter.")
-    expect(form.get_by_label("Enter your email to subscribe")).to_have_attribute("aria-invalid", "true")
+    expect(form.locator("[data-error-for=newsletter]")).to_have_text(
+        "Choose at least one newsletter."
+    )
+    expect(form.get_by_label("Enter your email to subscribe")).to_have_attribute(
+        "aria-invalid", "true"
+    )
     expect(form.get_by_label("Enter your email to subscribe")).to_be_focused()
     form.get_by_label(re.compile("The Morning Briefing")).check()
     assert not Subscription.objects.exists()
 
     fill_and_subscribe(page, form, "reader@example.org")
-    expect(form.get_by_role("status")).to_contain_text("we have sent a confirmation email to reader@example.org")
+    expect(form.get_by_role("status")).to_contain_text(
+        "we have sent a confirmation email to reader@example.org"
+    )
     expect(page).to_have_url(live_site.url + article.url)  # answered in place
     assert_accessible(page)
 
@@ -62,11 +70,15 @@ def test_a_reader_subscribes_with_javascript_confirms_from_the_outbox_and_leaves
     page.goto(live_site.url + "/admin/outbox/")
     page.get_by_role("link", name=re.compile("Confirm your subscription")).click()
     expect(page.locator("iframe.mailcatcher-html")).to_be_visible()
-    page.locator(".mailcatcher-text").get_by_role("link", name=re.compile(r"newsletters.confirm")).click()
+    page.locator(".mailcatcher-text").get_by_role(
+        "link", name=re.compile(r"newsletters.confirm")
+    ).click()
 
     expect(page.get_by_role("heading", name="Confirm your subscription")).to_be_visible()
     assert_accessible(page)
-    assert list(Subscription.objects.values_list("newsletter__slug", "status")) == [("morning-briefing", "pending")]
+    assert list(Subscription.objects.values_list("newsletter__slug", "status")) == [
+        ("morning-briefing", "pending")
+    ]
     page.get_by_role("button", name="Yes, subscribe me").click()
     expect(page.get_by_role("heading", name="You are subscribed")).to_be_visible()
     assert Subscription.objects.get().status == "confirmed"
@@ -75,11 +87,15 @@ def test_a_reader_subscribes_with_javascript_confirms_from_the_outbox_and_leaves
     expect(page.get_by_role("heading", name="Your newsletters")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Unsubscribe from all").click()
-    expect(page.get_by_role("status")).to_contain_text("You have unsubscribed from all our newsletters")
+    expect(page.get_by_role("status")).to_contain_text(
+        "You have unsubscribed from all our newsletters"
+    )
     assert set(Subscription.objects.values_list("status", flat=True)) == {"unsubscribed"}
 
 
-def test_a_reader_subscribes_without_javascript(article, live_site, browser, run_tasks, mail_catcher):
+def test_a_reader_subscribes_without_javascript(
+    article, live_site, browser, run_tasks, mail_catcher
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -96,7 +112,9 @@ def test_a_reader_subscribes_without_javascript(article, live_site, browser, run
 
     fill_and_subscribe(page, page.locator("form[data-subscribe-form]"), "reader@example.org")
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("we have sent a confirmation email to reader@example.org")
+    expect(page.get_by_role("status")).to_contain_text(
+        "we have sent a confirmation email to reader@example.org"
+    )
     run_tasks()
     [message] = mail_catcher()
     assert message.header("To") == "reader@example.org"
@@ -109,7 +127,13 @@ def test_the_plain_form_pages_pass_axe(article, live_site, page, assert_accessib
     page.route("**/newsletters/subscribe*.js", lambda route: route.abort())
     page.goto(live_site.url + "/newsletters/", timeout=60_000)
     assert_accessible(page)
-    fill_and_subscribe(page, page.locator("article.newsletter-card form").first, "two@example.org three@example.org")
+    fill_and_subscribe(
+        page,
+        page.locator("article.newsletter-card form").first,
+        "two@example.org three@example.org",
+    )
     expect(page).to_have_url(live_site.url + "/newsletters/subscribe/")
-    expect(page.locator(".subscribe-form__error").first).to_contain_text("Enter one email address only.")
+    expect(page.locator(".subscribe-form__error").first).to_contain_text(
+        "Enter one email address only."
+    )
     assert_accessible(page)

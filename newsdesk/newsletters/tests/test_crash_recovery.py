@@ -55,7 +55,11 @@ def test_killed_worker_and_refusing_server_still_give_everyone_exactly_one_messa
     # The embedded profile whatever the run: the checks below read its SQLite file.
     # (Two workers on PostgreSQL and Redis: core/tests/test_scale_out.py.)
     env = {
-        **{key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")},
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("DATABASE_URL", "REDIS_URL")
+        },
         "NEWSDESK_DATA_DIR": str(tmp_path),
         "NEWSDESK_DEMO": "0",
         "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
@@ -69,7 +73,9 @@ def test_killed_worker_and_refusing_server_still_give_everyone_exactly_one_messa
         assert newsdesk("migrate", "-v0", env=env).wait(timeout=120) == 0
         assert newsdesk("shell", "-c", SETUP, env=env).wait(timeout=60) == 0
         workers.append(newsdesk("worker", env=env))
-        sender = newsdesk("send_newsletter", "briefing", "--wait", env=env, stdout=subprocess.PIPE, text=True)
+        sender = newsdesk(
+            "send_newsletter", "briefing", "--wait", env=env, stdout=subprocess.PIPE, text=True
+        )
 
         # SIGKILL in the middle of the send, with messages in flight.
         wait_until(lambda: len(sink.received) >= 80, 120, "the send to start")

@@ -17,7 +17,10 @@ ROWS = 3000  # six batches of the import, and still quick
 def test_an_editor_uploads_checks_the_mapping_starts_and_watches_the_import_finish(
     live_site, newsletters, page, tmp_path, request, assert_accessible
 ):
-    rows = [mailchimp_row(f"reader{n}@example.org", "Reader", str(n), "2020-05-06 07:08:09") for n in range(ROWS)]
+    rows = [
+        mailchimp_row(f"reader{n}@example.org", "Reader", str(n), "2020-05-06 07:08:09")
+        for n in range(ROWS)
+    ]
     rows[41] = mailchimp_row("not-an-address", "Broken", "Row")
     path = tmp_path / "mailchimp-subscribed.csv"
     path.write_text("\r\n".join([MAILCHIMP, *rows]) + "\r\n")
@@ -34,7 +37,9 @@ def test_an_editor_uploads_checks_the_mapping_starts_and_watches_the_import_fini
     expect(page.locator("#import-format")).to_have_text("Mailchimp")
     mapping = page.locator("#import-mapping")
     expect(mapping.get_by_role("row", name=re.compile("^Email"))).to_contain_text("Email Address")
-    expect(mapping.get_by_role("row", name=re.compile("^Name"))).to_contain_text("First Name + Last Name")
+    expect(mapping.get_by_role("row", name=re.compile("^Name"))).to_contain_text(
+        "First Name + Last Name"
+    )
     expect(mapping.get_by_role("row", name=re.compile("^Signed up"))).to_contain_text("OPTIN_TIME")
     expect(page.locator("#import-rows")).to_contain_text("reader0@example.org")
     assert not Subscription.objects.exists()
@@ -48,13 +53,16 @@ def test_an_editor_uploads_checks_the_mapping_starts_and_watches_the_import_fini
     expect(page.locator("#import-status")).to_contain_text("Waiting for the task worker")
     expect(page.locator("progress")).to_have_attribute("value", "0")
     assert_accessible(page)
-    stop_worker = request.getfixturevalue("task_worker")  # now a worker starts and picks the task up
+    stop_worker = request.getfixturevalue(
+        "task_worker"
+    )  # now a worker starts and picks the task up
     # The page follows the worker by itself and shows the report when it is done.
     report = page.locator("#import-report")
     expect(report).to_be_visible(timeout=60_000)
     expect(page.locator("#import-status")).to_contain_text("Done")
     assert re.sub(r"\s+", " ", report.inner_text()).startswith(
-        f"Rows read {ROWS} Imported {ROWS - 1} Merged with existing subscribers 0 Skipped 1")
+        f"Rows read {ROWS} Imported {ROWS - 1} Merged with existing subscribers 0 Skipped 1"
+    )
     expect(page.locator("#import-skipped")).to_contain_text("43")  # the header is row 1
     assert_accessible(page)
     stop_worker()

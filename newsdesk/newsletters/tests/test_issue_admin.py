@@ -42,7 +42,12 @@ def test_sending_from_the_admin_then_pause_resume_cancel(editor_client, issue, a
     assert issue.status == "sending" and Delivery.objects.filter(issue=issue).count() == 3
 
     progress = editor_client.get(send_url(issue, "progress")).json()
-    assert (progress["total"], progress["remaining"], progress["sent"], progress["status"]) == (3, 3, 0, "sending")
+    assert (progress["total"], progress["remaining"], progress["sent"], progress["status"]) == (
+        3,
+        3,
+        0,
+        "sending",
+    )
     page = editor_client.get(send_url(issue)).content.decode()
     assert "Pause" in page and "Cancel the send" in page and "Send now" not in page
 
@@ -64,9 +69,15 @@ def test_a_sent_issue_can_no_longer_be_edited(editor_client, issue, audience):
     editor_client.post(send_url(issue, "start"))
     response = editor_client.post(
         f"/admin/snippets/newsletters/issue/edit/{issue.pk}/",
-        {"newsletter": issue.newsletter_id, "subject": "Changed", "stories-TOTAL_FORMS": 0,
-         "stories-INITIAL_FORMS": 0, "stories-MIN_NUM_FORMS": 0, "stories-MAX_NUM_FORMS": 1000},
-    )  # fmt: skip
+        {
+            "newsletter": issue.newsletter_id,
+            "subject": "Changed",
+            "stories-TOTAL_FORMS": 0,
+            "stories-INITIAL_FORMS": 0,
+            "stories-MIN_NUM_FORMS": 0,
+            "stories-MAX_NUM_FORMS": 1000,
+        },
+    )
     assert response.status_code == 200
     assert Issue.objects.get(pk=issue.pk).subject != "Changed"
 
@@ -131,7 +142,9 @@ def test_readers_get_nothing(client, issue):
 
 
 def test_editors_see_the_suppression_list_with_reasons_and_lift_one(editor_client):
-    suppression = Suppression.suppress("Gone@Example.org", Suppression.Reason.BOUNCED, "mailgun", "5.1.1 no mailbox")
+    suppression = Suppression.suppress(
+        "Gone@Example.org", Suppression.Reason.BOUNCED, "mailgun", "5.1.1 no mailbox"
+    )
     html = editor_client.get("/admin/snippets/newsletters/suppression/").content.decode()
     assert "gone@example.org" in html and "Bounced" in html and "mailgun" in html
     editor_client.post(f"/admin/snippets/newsletters/suppression/delete/{suppression.pk}/")

@@ -7,7 +7,14 @@ import sys
 
 import pytest
 
-FIELDS = ["EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "EMAIL_USE_SSL"]
+FIELDS = [
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+]
 
 
 def mail_settings(tmp_path, **env):
@@ -15,7 +22,9 @@ def mail_settings(tmp_path, **env):
     environment = {k: v for k, v in os.environ.items() if k not in ignored}
     environment.update(NEWSDESK_DATA_DIR=str(tmp_path), **env)
     code = f"import json, newsdesk.settings as s; print(json.dumps([getattr(s, f, None) for f in {FIELDS!r}]))"
-    return subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -23,10 +32,13 @@ def mail_settings(tmp_path, **env):
     [
         ("smtp://mail.example.org:2525", ["mail.example.org", 2525, "", "", False, False]),
         ("smtp://mail.example.org", ["mail.example.org", 25, "", "", False, False]),
-        ("smtp+tls://news%40ledger:p%40ss%3Aword@smtp.example.org:587", ["smtp.example.org", 587, "news@ledger", "p@ss:word", True, False]),
+        (
+            "smtp+tls://news%40ledger:p%40ss%3Aword@smtp.example.org:587",
+            ["smtp.example.org", 587, "news@ledger", "p@ss:word", True, False],
+        ),
         ("smtp+ssl://u:p@smtp.example.org", ["smtp.example.org", 465, "u", "p", False, True]),
     ],
-)  # fmt: skip
+)
 def test_email_url_names_the_server(tmp_path, url, expected):
     result = mail_settings(tmp_path, EMAIL_URL=url)
     assert result.returncode == 0, result.stderr
@@ -63,10 +75,14 @@ def test_the_dns_check_is_asked_for_only_when_the_setting_is_on(settings, monkey
 
 @pytest.mark.parametrize("value, expected", [(None, False), ("0", False), ("1", True)])
 def test_the_dns_check_is_off_by_default_and_on_by_environment(tmp_path, value, expected):
-    environment = {k: v for k, v in os.environ.items() if k != "NEWSDESK_CHECK_EMAIL_DELIVERABILITY"}
+    environment = {
+        k: v for k, v in os.environ.items() if k != "NEWSDESK_CHECK_EMAIL_DELIVERABILITY"
+    }
     environment["NEWSDESK_DATA_DIR"] = str(tmp_path)
     if value is not None:
         environment["NEWSDESK_CHECK_EMAIL_DELIVERABILITY"] = value
     code = "import newsdesk.settings as s; print(s.NEWSLETTERS_CHECK_DELIVERABILITY)"
-    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True
+    )
     assert result.stdout.strip() == str(expected), result.stderr

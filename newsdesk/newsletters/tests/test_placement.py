@@ -12,19 +12,36 @@ pytestmark = pytest.mark.django_db
 def forms_on(client, url):
     response = client.get(url)
     assert response.status_code == 200
-    return BeautifulSoup(response.content.decode(), "html.parser").select("form[data-subscribe-form]")
+    return BeautifulSoup(response.content.decode(), "html.parser").select(
+        "form[data-subscribe-form]"
+    )
 
 
 def offered(form):
     return [field["value"] for field in form.find_all("input", {"name": "newsletter"})]
 
 
-def test_a_signup_block_in_the_body_offers_the_chosen_newsletters(client, newsletters, publish_article):
+def test_a_signup_block_in_the_body_offers_the_chosen_newsletters(
+    client, newsletters, publish_article
+):
     body = [
         {"type": "paragraph", "value": "<p>First paragraph.</p>"},
-        {"type": "newsletter_signup", "value": {"heading": "Get the briefing", "newsletters": [newsletters["briefing"].pk]}},
-        {"type": "newsletter_signup", "value": {"heading": "", "newsletters": [newsletters["briefing"].pk, newsletters["explainer"].pk, newsletters["closed"].pk]}},
-    ]  # fmt: skip
+        {
+            "type": "newsletter_signup",
+            "value": {"heading": "Get the briefing", "newsletters": [newsletters["briefing"].pk]},
+        },
+        {
+            "type": "newsletter_signup",
+            "value": {
+                "heading": "",
+                "newsletters": [
+                    newsletters["briefing"].pk,
+                    newsletters["explainer"].pk,
+                    newsletters["closed"].pk,
+                ],
+            },
+        },
+    ]
     article = publish_article(body=body)
     forms = BeautifulSoup(client.get(article.url).content.decode(), "html.parser").select(
         ".article__body form[data-subscribe-form]"
@@ -44,11 +61,22 @@ def test_a_signup_block_in_the_body_offers_the_chosen_newsletters(client, newsle
 
 
 def test_a_block_whose_newsletters_all_closed_shows_nothing(client, newsletters, publish_article):
-    article = publish_article(body=[{"type": "newsletter_signup", "value": {"heading": "Gone", "newsletters": [newsletters["closed"].pk]}}])
-    assert not BeautifulSoup(client.get(article.url).content.decode(), "html.parser").select(".article__body form")
+    article = publish_article(
+        body=[
+            {
+                "type": "newsletter_signup",
+                "value": {"heading": "Gone", "newsletters": [newsletters["closed"].pk]},
+            }
+        ]
+    )
+    assert not BeautifulSoup(client.get(article.url).content.decode(), "html.parser").select(
+        ".article__body form"
+    )
 
 
-def test_every_article_and_the_home_page_offer_the_open_newsletters(client, newsletters, publish_article):
+def test_every_article_and_the_home_page_offer_the_open_newsletters(
+    client, newsletters, publish_article
+):
     article = publish_article()
     for url in (article.url, "/"):
         forms = forms_on(client, url)
@@ -70,6 +98,10 @@ def test_the_demo_has_three_newsletters_and_a_signup_in_a_story(client, db):
     assert all(newsletter.host.kind == "person" for newsletter in Newsletter.objects.all())
     from newsdesk.articles.models import ArticlePage
 
-    story = next(a for a in ArticlePage.objects.live() if any(b.block_type == "newsletter_signup" for b in a.body))
+    story = next(
+        a
+        for a in ArticlePage.objects.live()
+        if any(b.block_type == "newsletter_signup" for b in a.body)
+    )
     assert not story.was_updated
     assert client.get(story.url).content.decode().count("data-subscribe-form") >= 2

@@ -22,14 +22,19 @@ def send(*args):
 def test_builds_an_issue_of_the_latest_stories_and_starts_sending(audience, publish_article):
     audience(confirmed=3)
     old = publish_article("Last week's story")
-    ArticlePage.objects.filter(pk=old.pk).update(first_published_at=timezone.now() - timedelta(days=3))
+    ArticlePage.objects.filter(pk=old.pk).update(
+        first_published_at=timezone.now() - timedelta(days=3)
+    )
     publish_article("Night buses return")
     publish_article("Council passes the budget")
 
     output = send("briefing", "--since-hours", "24")
     issue = Issue.objects.get()
     assert issue.status == "sending" and issue.subject == "The Briefing: Council passes the budget"
-    assert [story.article.title for story in issue.stories.all()] == ["Council passes the budget", "Night buses return"]
+    assert [story.article.title for story in issue.stories.all()] == [
+        "Council passes the budget",
+        "Night buses return",
+    ]
     assert Delivery.objects.filter(issue=issue).count() == 3
     assert "to 3 subscribers" in output
 
@@ -38,7 +43,10 @@ def test_since_the_previous_issue_by_default_and_a_subject_of_ones_own(audience,
     audience(confirmed=1)
     publish_article("Night buses return")
     send("briefing")
-    with pytest.raises(CommandError, match="No stories have been published for The Briefing since its previous issue"):
+    with pytest.raises(
+        CommandError,
+        match="No stories have been published for The Briefing since its previous issue",
+    ):
         send("briefing")
     publish_article("Council passes the budget")
     send("briefing", "--subject", "Tuesday")
@@ -55,7 +63,9 @@ def test_since_the_previous_issue_by_default_and_a_subject_of_ones_own(audience,
         (["briefing", "--subject", "Two\nlines"], "single line"),
     ],
 )
-def test_bad_input_gets_a_clear_error_and_stores_nothing(newsletters, publish_article, args, message):
+def test_bad_input_gets_a_clear_error_and_stores_nothing(
+    newsletters, publish_article, args, message
+):
     if "--subject" in args:
         publish_article("Night buses return")
     with pytest.raises(CommandError, match=message):

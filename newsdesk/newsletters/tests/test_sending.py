@@ -5,7 +5,6 @@ import re
 import subprocess
 import time
 from datetime import timedelta
-
 from email.header import decode_header, make_header
 
 import dkim
@@ -26,11 +25,16 @@ def short_timings(settings):
 
 
 def parts(message):
-    return {part.get_content_type(): part.get_payload(decode=True).decode() for part in message.walk()
-            if not part.is_multipart()}  # fmt: skip
+    return {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
 
 
-def test_each_confirmed_subscriber_gets_one_copy_with_one_click_headers(sink, audience, issue, run_tasks):
+def test_each_confirmed_subscriber_gets_one_copy_with_one_click_headers(
+    sink, audience, issue, run_tasks
+):
     people = audience(confirmed=7)
     sending.start(issue)
     run_tasks()
@@ -43,15 +47,24 @@ def test_each_confirmed_subscriber_gets_one_copy_with_one_click_headers(sink, au
     assert delivery.status == "sent" and delivery.smtp_response.startswith("250 2.0.0 Ok")
     assert message["List-Id"] == "The Briefing <briefing.ledger.example.org>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Unsubscribe"].startswith("<http") and "/newsletters/unsubscribe/" in message["List-Unsubscribe"]
+    assert (
+        message["List-Unsubscribe"].startswith("<http")
+        and "/newsletters/unsubscribe/" in message["List-Unsubscribe"]
+    )
     assert message["From"] == "The Briefing <briefing@ledger.example.org>"
     assert str(make_header(decode_header(message["Subject"]))) == "Bridge reopens — and the budget"
     body = parts(message)
     html, text = body["text/html"], body["text/plain"]
-    assert 'style="' in html and "<style" not in html  # css-inline moved the rules onto the elements
+    assert (
+        'style="' in html and "<style" not in html
+    )  # css-inline moved the rules onto the elements
     assert 'role="presentation"' in html
     images = re.findall(r"<img [^>]*>", html)
-    assert len(images) == 1 and 'src="http' in images[0] and 'alt="Illustration: a river at dusk"' in images[0]
+    assert (
+        len(images) == 1
+        and 'src="http' in images[0]
+        and 'alt="Illustration: a river at dusk"' in images[0]
+    )
     assert "Bridge reopens after repairs" in text and "Council passes the budget" in text
     unsubscribe_url = message["List-Unsubscribe"].strip("<>")
     assert unsubscribe_url in html and unsubscribe_url in text
@@ -73,7 +86,10 @@ def test_message_id_is_fixed_by_issue_and_subscriber(sink, audience, issue, run_
     run_tasks()
     delivery = Delivery.objects.get(issue=issue, status="sent")
     assert delivery.message_id == message_id(issue.pk, delivery.subscriber_id, "ledger.example.org")
-    assert message_id(issue.pk, delivery.subscriber_id + 1, "ledger.example.org") != delivery.message_id
+    assert (
+        message_id(issue.pk, delivery.subscriber_id + 1, "ledger.example.org")
+        != delivery.message_id
+    )
 
 
 def test_an_issue_cannot_be_sent_twice(sink, audience, issue, run_tasks):
@@ -90,7 +106,9 @@ def test_an_issue_cannot_be_sent_twice(sink, audience, issue, run_tasks):
 
 def test_hostile_intro_is_sanitised(sink, audience, issue, run_tasks):
     audience(confirmed=1)
-    issue.intro = '<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a></p>'
+    issue.intro = (
+        '<p onclick="steal()">Hi <script>alert(1)</script><a href="javascript:alert(1)">x</a></p>'
+    )
     issue.save()
     sending.start(issue)
     run_tasks()
@@ -102,7 +120,9 @@ def test_unsubscribing_during_a_send_stops_mail_not_yet_sent(sink, audience, iss
     people = audience(confirmed=6)
     sending.start(issue)
     leaver = people["confirmed"][4]
-    Subscription.objects.filter(subscriber__email=leaver).update(status=Subscription.Status.UNSUBSCRIBED)
+    Subscription.objects.filter(subscriber__email=leaver).update(
+        status=Subscription.Status.UNSUBSCRIBED
+    )
     Suppression.suppress(people["confirmed"][5], Suppression.Reason.COMPLAINED, "test")
     run_tasks()
     assert sorted(sink.ids_by_recipient()) == sorted(people["confirmed"][:4])
@@ -127,7 +147,9 @@ def test_a_mail_server_that_is_down_is_retried_until_it_is_back(sink, audience, 
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
 
 
-def test_temporary_answers_are_retried_and_permanent_ones_recorded(sink, audience, issue, run_tasks):
+def test_temporary_answers_are_retried_and_permanent_ones_recorded(
+    sink, audience, issue, run_tasks
+):
     people = audience(confirmed=4)
     greylisted, unknown, refused = people["confirmed"][:3]
     sink.answers = {
@@ -159,7 +181,9 @@ def test_temporary_failures_give_up_at_the_deadline(sink, audience, issue, run_t
     Issue.objects.filter(pk=issue.pk).update(started_at=timezone.now() - timedelta(days=2))
     run_tasks()
     delivery = Delivery.objects.get(issue=issue)
-    assert delivery.status == "failed" and delivery.smtp_response.startswith("gave up: server unavailable")
+    assert delivery.status == "failed" and delivery.smtp_response.startswith(
+        "gave up: server unavailable"
+    )
     assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SENT
     sink.start()
 
@@ -171,7 +195,9 @@ def test_a_batch_left_by_a_dead_worker_is_taken_over_and_its_message_in_flight_i
     sending.start(issue)
     # A worker claimed the batch, marked its chunk "sending", sent one message and died.
     batch = DeliveryBatch.objects.get(issue=issue)
-    DeliveryBatch.objects.filter(pk=batch.pk).update(status="running", leased_until=timezone.now() + timedelta(minutes=1))
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        status="running", leased_until=timezone.now() + timedelta(minutes=1)
+    )
     first = Delivery.objects.filter(issue=issue).order_by("pk").first()
     Delivery.objects.filter(issue=issue).update(status="sending", attempts=1)
 
@@ -181,13 +207,17 @@ def test_a_batch_left_by_a_dead_worker_is_taken_over_and_its_message_in_flight_i
     import smtplib
 
     with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
-        smtp.sendmail(mail.sender, [first.email], mail.for_recipient(first.subscriber_id, first.email))
+        smtp.sendmail(
+            mail.sender, [first.email], mail.for_recipient(first.subscriber_id, first.email)
+        )
 
     run_tasks()  # the lease still runs: the batch is not taken
     assert Delivery.objects.filter(issue=issue, status="sending").count() == 3
     assert sending.resume_stalled_batches() == []
 
-    DeliveryBatch.objects.filter(pk=batch.pk).update(leased_until=timezone.now() - timedelta(seconds=1))
+    DeliveryBatch.objects.filter(pk=batch.pk).update(
+        leased_until=timezone.now() - timedelta(seconds=1)
+    )
     assert sending.resume_stalled_batches() == [batch.pk]
     run_tasks()
     ids = sink.ids_by_recipient()
@@ -248,7 +278,9 @@ def dkim_key(tmp_path, settings):
     key = tmp_path / "dkim.pem"
     subprocess.run(["openssl", "genrsa", "-out", str(key), "2048"], check=True, capture_output=True)
     public = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"], check=True, capture_output=True
+        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
     ).stdout
     settings.DKIM_SELECTOR, settings.DKIM_DOMAIN = "news2026", "ledger.example.org"
     settings.DKIM_PRIVATE_KEY = key.read_text()
@@ -268,15 +300,31 @@ def test_dkim_signature_verifies_against_the_public_key(sink, audience, issue, r
 
     assert dkim.verify(raw, dnsfunc=lookup)
     signature = message["DKIM-Signature"].replace("\r\n", "").replace(" ", "").replace("\t", "")
-    signed = dict(part.split("=", 1) for part in signature.split(";") if "=" in part)["h"].lower().split(":")
-    for header in ["from", "to", "subject", "date", "message-id", "list-id", "list-unsubscribe",
-                   "list-unsubscribe-post"]:  # fmt: skip
+    signed = (
+        dict(part.split("=", 1) for part in signature.split(";") if "=" in part)["h"]
+        .lower()
+        .split(":")
+    )
+    for header in [
+        "from",
+        "to",
+        "subject",
+        "date",
+        "message-id",
+        "list-id",
+        "list-unsubscribe",
+        "list-unsubscribe-post",
+    ]:
         assert header in signed
-    tampered = raw.replace(b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: nothing")
+    tampered = raw.replace(
+        b"List-Unsubscribe-Post: List-Unsubscribe=One-Click", b"List-Unsubscribe-Post: nothing"
+    )
     assert not dkim.verify(tampered, dnsfunc=lookup)
 
 
-def test_the_kept_open_connection_is_reopened_when_the_server_closed_it(sink, audience, issue, run_tasks):
+def test_the_kept_open_connection_is_reopened_when_the_server_closed_it(
+    sink, audience, issue, run_tasks
+):
     from newsdesk.newsletters.delivery import connections
 
     people = audience(confirmed=2)
@@ -285,7 +333,9 @@ def test_the_kept_open_connection_is_reopened_when_the_server_closed_it(sink, au
     kept = connections.backend.connection
     sink.stop()  # the server goes away and comes back: the kept connection is dead
     sink.start()
-    second = Issue.objects.create(newsletter=issue.newsletter, subject="Second", intro="<p>Again.</p>")
+    second = Issue.objects.create(
+        newsletter=issue.newsletter, subject="Second", intro="<p>Again.</p>"
+    )
     issues.add_stories(second, [story.article for story in issue.stories.all()])
     sending.start(second)
     run_tasks()

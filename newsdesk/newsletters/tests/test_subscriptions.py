@@ -30,17 +30,25 @@ def text_of(response):
 
 
 def nothing_stored():
-    return not (Subscriber.objects.exists() or Subscription.objects.exists() or ConsentRecord.objects.exists())
+    return not (
+        Subscriber.objects.exists()
+        or Subscription.objects.exists()
+        or ConsentRecord.objects.exists()
+    )
 
 
-def test_subscribe_confirm_manage_and_leave(client, newsletters, subscribe, run_tasks, mail_catcher):
+def test_subscribe_confirm_manage_and_leave(
+    client, newsletters, subscribe, run_tasks, mail_catcher
+):
     response = subscribe()
     assert response.status_code == 200
     assert "we have sent a confirmation email to reader@example.org" in text_of(response)
     subscription = Subscription.objects.get()
     assert (subscription.email, subscription.newsletter, subscription.status) == (
-        "reader@example.org", newsletters["briefing"], Status.PENDING
-    )  # fmt: skip
+        "reader@example.org",
+        newsletters["briefing"],
+        Status.PENDING,
+    )
     request = ConsentRecord.objects.get()
     assert request.action == "requested" and request.method == "form"
     assert request.ip_address == "203.0.113.7" and request.user_agent == "Mozilla/5.0 (Test reader)"
@@ -64,14 +72,18 @@ def test_subscribe_confirm_manage_and_leave(client, newsletters, subscribe, run_
     assert page.status_code == 200 and "Yes, subscribe me" in text_of(page)
     assert Subscription.objects.get().status == Status.PENDING
 
-    confirmed = client.post(confirm_path, REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="Phone browser")
+    confirmed = client.post(
+        confirm_path, REMOTE_ADDR="198.51.100.4", HTTP_USER_AGENT="Phone browser"
+    )
     assert "You are subscribed" in text_of(confirmed)
     subscription.refresh_from_db()
     assert subscription.status == Status.CONFIRMED and subscription.confirmed_at
     confirmation = ConsentRecord.objects.get(action="confirmed")
     assert (confirmation.method, confirmation.ip_address, confirmation.user_agent) == (
-        "confirmation_link", "198.51.100.4", "Phone browser"
-    )  # fmt: skip
+        "confirmation_link",
+        "198.51.100.4",
+        "Phone browser",
+    )
     assert confirmation.wording == "Yes, send me The Briefing."
 
     # Confirming twice is harmless.
@@ -81,9 +93,13 @@ def test_subscribe_confirm_manage_and_leave(client, newsletters, subscribe, run_
 
     preferences_path = link_in(message, "unsubscribe at any time:")
     page = BeautifulSoup(client.get(preferences_path).content.decode(), "html.parser")
-    briefing_box = page.find("input", {"name": "newsletters", "value": str(newsletters["briefing"].pk)})
+    briefing_box = page.find(
+        "input", {"name": "newsletters", "value": str(newsletters["briefing"].pk)}
+    )
     assert briefing_box.has_attr("checked")
-    assert not page.find("input", {"value": str(newsletters["closed"].pk)})  # closed and never received
+    assert not page.find(
+        "input", {"value": str(newsletters["closed"].pk)}
+    )  # closed and never received
 
     left = client.post(preferences_path, {"leave_all": ""}, follow=True)
     assert "You have unsubscribed from all our newsletters" in text_of(left)
@@ -96,7 +112,9 @@ def test_subscribe_confirm_manage_and_leave(client, newsletters, subscribe, run_
     assert Subscription.objects.get().status == Status.UNSUBSCRIBED
 
 
-def test_a_choice_of_several_newsletters_sends_one_email(newsletters, subscribe, run_tasks, mail_catcher, settings):
+def test_a_choice_of_several_newsletters_sends_one_email(
+    newsletters, subscribe, run_tasks, mail_catcher, settings
+):
     subscribe(newsletter=["briefing", "explainer"])
     assert Subscription.objects.filter(status=Status.PENDING).count() == 2
     run_tasks()
@@ -176,7 +194,9 @@ def test_only_post_subscribes(client, newsletters):
     assert nothing_stored()
 
 
-def test_the_answer_is_the_same_whoever_the_address_belongs_to(newsletters, subscribe, run_tasks, mail_catcher):
+def test_the_answer_is_the_same_whoever_the_address_belongs_to(
+    newsletters, subscribe, run_tasks, mail_catcher
+):
     answers = [subscribe(email="new@example.org", json=True).json()]
     answers.append(subscribe(email="new@example.org", json=True).json())  # pending
     Subscription.objects.update(status=Status.CONFIRMED)
@@ -191,7 +211,9 @@ def test_the_answer_is_the_same_whoever_the_address_belongs_to(newsletters, subs
     assert Subscription.objects.get().status == Status.PENDING
 
 
-def test_a_pending_address_gets_at_most_three_confirmations_a_day(newsletters, subscribe, run_tasks, mail_catcher):
+def test_a_pending_address_gets_at_most_three_confirmations_a_day(
+    newsletters, subscribe, run_tasks, mail_catcher
+):
     for _ in range(5):
         assert subscribe(email="Pending@Example.org", json=True).json()["ok"]
     run_tasks()
@@ -199,9 +221,13 @@ def test_a_pending_address_gets_at_most_three_confirmations_a_day(newsletters, s
     assert ConsentRecord.objects.count() == 3
 
 
-def test_one_client_address_cannot_mail_bomb_through_the_form(newsletters, subscribe, run_tasks, mail_catcher):
+def test_one_client_address_cannot_mail_bomb_through_the_form(
+    newsletters, subscribe, run_tasks, mail_catcher
+):
     answers = {
-        subscribe(email=f"victim{n}@example.org", json=True).json()["message"].replace(f"victim{n}@", "@")
+        subscribe(email=f"victim{n}@example.org", json=True)
+        .json()["message"]
+        .replace(f"victim{n}@", "@")
         for n in range(22)
     }
     assert len(answers) == 1
@@ -213,8 +239,14 @@ def test_one_client_address_cannot_mail_bomb_through_the_form(newsletters, subsc
 
 
 @pytest.mark.parametrize("trap", ["honeypot", "too-fast"])
-def test_bots_get_the_neutral_answer_and_nothing_is_sent(newsletters, subscribe, run_tasks, mail_catcher, trap):
-    extra = {"website": "http://spam.example"} if trap == "honeypot" else {"started": started_token(time.time())}
+def test_bots_get_the_neutral_answer_and_nothing_is_sent(
+    newsletters, subscribe, run_tasks, mail_catcher, trap
+):
+    extra = (
+        {"website": "http://spam.example"}
+        if trap == "honeypot"
+        else {"started": started_token(time.time())}
+    )
     bot = subscribe(json=True, **extra)
     human = subscribe(email="human@example.org", json=True)
     assert bot.status_code == human.status_code == 200
@@ -235,7 +267,9 @@ def test_addresses_are_normalised_and_internationalised_domains_work(
     assert {m.header("X-Envelope-To") for m in mail_catcher()} == {"Reader@xn--e1afmkfd.xn--j1amh"}
 
 
-def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, newsletters, subscribe, monkeypatch):
+def test_an_expired_link_gets_a_clear_page_and_changes_nothing(
+    client, newsletters, subscribe, monkeypatch
+):
     subscribe()
     subscriber = Subscriber.objects.get()
     eight_days_ago = time.time() - timedelta(days=8).total_seconds()
@@ -252,11 +286,15 @@ def test_an_expired_link_gets_a_clear_page_and_changes_nothing(client, newslette
 def test_an_altered_or_forged_link_changes_nothing(client, newsletters, subscribe, tamper):
     subscribe()
     subscriber = Subscriber.objects.get()
-    token = tokens.confirmation_url(subscriber, [newsletters["briefing"]]).rstrip("/").rsplit("/", 1)[1]
+    token = (
+        tokens.confirmation_url(subscriber, [newsletters["briefing"]]).rstrip("/").rsplit("/", 1)[1]
+    )
     if tamper == "altered":
         token = token[:-3] + ("aaa" if token[-3:] != "aaa" else "bbb")
     elif tamper == "forged":
-        token = signing.dumps({"s": subscriber.pk, "n": [newsletters["briefing"].pk]}, key="not-our-secret-key")
+        token = signing.dumps(
+            {"s": subscriber.pk, "n": [newsletters["briefing"].pk]}, key="not-our-secret-key"
+        )
     else:
         token = tokens.preferences_url(subscriber).rstrip("/").rsplit("/", 1)[1]
     response = client.post(f"/newsletters/confirm/{token}/")
@@ -276,7 +314,9 @@ def test_preferences_switch_newsletters_on_and_off_and_never_expire(
 
     page = client.get(path)
     assert page.status_code == 200 and "waiting for you to confirm" in text_of(page)
-    response = client.post(path, {"newsletters": [newsletters["explainer"].pk], "save": ""}, follow=True)
+    response = client.post(
+        path, {"newsletters": [newsletters["explainer"].pk], "save": ""}, follow=True
+    )
     assert "Your choices are saved" in text_of(response)
     statuses = dict(Subscription.objects.values_list("newsletter__slug", "status"))
     assert statuses == {"briefing": Status.UNSUBSCRIBED, "explainer": Status.CONFIRMED}
@@ -292,7 +332,10 @@ def test_a_forged_preferences_link_shows_nothing(client, newsletters, subscribe)
     subscribe()
     subscriber = Subscriber.objects.get()
     forged = signing.dumps(subscriber.pk, salt="newsdesk.newsletters.preferences", key="guessed")
-    for response in (client.get(f"/newsletters/preferences/{forged}/"), client.post(f"/newsletters/preferences/{forged}/", {"leave_all": ""})):
+    for response in (
+        client.get(f"/newsletters/preferences/{forged}/"),
+        client.post(f"/newsletters/preferences/{forged}/", {"leave_all": ""}),
+    ):
         assert response.status_code == 400 and "reader@example.org" not in response.content.decode()
     assert Subscription.objects.get().status == Status.PENDING
 

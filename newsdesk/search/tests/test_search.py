@@ -25,12 +25,16 @@ def archive(newsroom, publish_article, run_tasks):
     publish_article(
         "Council debates the budget",
         standfirst="A long night at city hall.",
-        body=paragraph("One councillor said the substation money should come first, before the concert hall."),
+        body=paragraph(
+            "One councillor said the substation money should come first, before the concert hall."
+        ),
     )
     publish_article(
         "Київ готується до зими",
         standfirst="Engineers prepare the heating network.",
-        body=paragraph("Енергетики відновлюють підстанцію на лівому березі, а школи отримали генератори."),
+        body=paragraph(
+            "Енергетики відновлюють підстанцію на лівому березі, а школи отримали генератори."
+        ),
         bylines=[newsroom["desk"]],
     )
     run_tasks("default")
@@ -43,7 +47,7 @@ def results(client, query, **params):
 
 
 def test_the_story_most_about_the_words_ranks_first(client, archive):
-    response, soup, found = results(client, "substation")
+    response, _soup, found = results(client, "substation")
     assert response.status_code == 200
     assert found == ["Substation repairs finish early", "Council debates the budget"]
 
@@ -75,17 +79,30 @@ def test_nothing_found_says_so(client, archive):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "<script>alert(1)</script>", '"unbalanced', "AND OR NOT", "*", "substation -", "\x00\x01",
-     "😀 ☃ \u202e", "ﷺ", "a" * 200, "NEAR(substation grid)", "substation:*"],
+    [
+        "",
+        "   ",
+        "<script>alert(1)</script>",
+        '"unbalanced',
+        "AND OR NOT",
+        "*",
+        "substation -",
+        "\x00\x01",
+        "😀 ☃ \u202e",
+        "ﷺ",
+        "a" * 200,
+        "NEAR(substation grid)",
+        "substation:*",
+    ],
 )
 def test_any_query_gets_a_page_and_is_shown_escaped(client, archive, query):
-    response, soup, _ = results(client, query)
+    response, _soup, _ = results(client, query)
     assert response.status_code == 200
     assert "<script>alert" not in response.content.decode()
 
 
 def test_an_over_long_query_gets_a_clear_400(client, archive):
-    response, soup, found = results(client, "x" * 10_000)
+    response, soup, _found = results(client, "x" * 10_000)
     assert response.status_code == 400
     assert "at most 200 characters" in soup.get_text()
 
@@ -101,7 +118,9 @@ def test_highlight_escapes_the_text_and_marks_every_term():
 
 
 def test_highlight_shows_a_window_around_the_first_match():
-    text = " ".join(f"w{n}" for n in range(100)) + " needle " + " ".join(f"v{n}" for n in range(100))
+    text = (
+        " ".join(f"w{n}" for n in range(100)) + " needle " + " ".join(f"v{n}" for n in range(100))
+    )
     html = highlight(text, ["needle"], window=9)
     assert html == "… w97 w98 w99 <mark>needle</mark> v0 v1 v2 v3 v4 …"
 
@@ -119,7 +138,9 @@ def test_on_postgresql_the_indexes_for_what_a_search_asks_are_there(client, arch
     assert '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body")' in sql
     assert '("articles_articlepage"."page_ptr_id")::varchar(50)' in sql
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'newsdesk_%%'")
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'newsdesk_%%'"
+        )
         indexes = dict(cursor.fetchall())
     assert "gin (((title || body)))" in indexes["newsdesk_search_entry_text"]
     assert "((page_ptr_id)::character varying(50))::text" in indexes["newsdesk_article_search_key"]

@@ -25,7 +25,9 @@ FEEDS = [
 @pytest.fixture
 def stories(newsroom, publish_article):
     first = publish_article("Older story", tags=["bridges"])
-    ArticlePage.objects.filter(pk=first.pk).update(first_published_at=timezone.now() - timedelta(hours=3))
+    ArticlePage.objects.filter(pk=first.pk).update(
+        first_published_at=timezone.now() - timedelta(hours=3)
+    )
     second = publish_article(
         HOSTILE,
         standfirst="Standfirst with \x08 a control <b>character</b>.",
@@ -48,7 +50,9 @@ def fetch(client, url):
 
 @pytest.mark.parametrize("feed_format", ["rss", "atom"])
 @pytest.mark.parametrize("url", FEEDS)
-def test_article_feeds_are_valid_and_list_stories_newest_first(client, settings, stories, url, feed_format):
+def test_article_feeds_are_valid_and_list_stories_newest_first(
+    client, settings, stories, url, feed_format
+):
     feed = fetch(client, url.format(f=feed_format))
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == ("rss20" if feed_format == "rss" else "atom10")
@@ -76,7 +80,15 @@ def test_feeds_carry_the_standfirst_or_by_setting_the_whole_text(client, newsroo
     assert "<blockquote><p>At last.</p><footer>A driver</footer></blockquote>" in entry.summary
 
 
-@pytest.mark.parametrize("url", ["/feeds/section/nowhere/rss/", "/feeds/tag/nothing/atom/", "/feeds/author/x/rss/", "/feeds/json/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/feeds/section/nowhere/rss/",
+        "/feeds/tag/nothing/atom/",
+        "/feeds/author/x/rss/",
+        "/feeds/json/",
+    ],
+)
 def test_unknown_feeds_are_404s(client, stories, url):
     assert client.get(url).status_code == 404
 
@@ -85,7 +97,9 @@ def test_unknown_feeds_are_404s(client, stories, url):
 def test_the_news_feed_has_its_own_feed(client, newsroom, publish_article, feed_format):
     article = publish_article()
     for headline, target in (("Alert over", None), ("Bridge open \x0c again", article)):
-        item = NewsItem.objects.create(headline=headline, summary="Short & sweet.", article=target, live=False)
+        item = NewsItem.objects.create(
+            headline=headline, summary="Short & sweet.", article=target, live=False
+        )
         item.save_revision().publish()
     feed = fetch(client, f"/feeds/news/{feed_format}/")
     assert not feed.bozo

@@ -24,7 +24,9 @@ def xml(client, url):
 def stories(publish_article):
     fresh = publish_article("Fresh \x0b story & more")
     old = publish_article("Old story")
-    ArticlePage.objects.filter(pk=old.pk).update(first_published_at=timezone.now() - timedelta(hours=49))
+    ArticlePage.objects.filter(pk=old.pk).update(
+        first_published_at=timezone.now() - timedelta(hours=49)
+    )
     return fresh, old
 
 
@@ -32,22 +34,38 @@ def test_the_sitemap_index_names_the_page_and_news_sitemaps(client, settings, st
     root = xml(client, "/sitemap.xml")
     assert root.tag == f"{SITEMAP_NS}sitemapindex"
     locations = [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")]
-    assert locations == [f"{settings.NEWSDESK_SITE_URL}/sitemap-pages.xml", f"{settings.NEWSDESK_SITE_URL}/sitemap-news.xml"]
+    assert locations == [
+        f"{settings.NEWSDESK_SITE_URL}/sitemap-pages.xml",
+        f"{settings.NEWSDESK_SITE_URL}/sitemap-news.xml",
+    ]
 
 
-def test_the_pages_sitemap_lists_every_public_page_on_the_site_url(client, settings, newsroom, stories):
+def test_the_pages_sitemap_lists_every_public_page_on_the_site_url(
+    client, settings, newsroom, stories
+):
     fresh = stories[0]
     root = xml(client, "/sitemap-pages.xml")
     locations = [loc.text for loc in root.iter(f"{SITEMAP_NS}loc")]
     base = settings.NEWSDESK_SITE_URL
-    assert locations == [f"{base}/", f"{base}/city/", f"{base}/city/fresh-story-more/", f"{base}/city/old-story/"]
-    articles = [url for url in root.iter(f"{SITEMAP_NS}url") if "-story" in url.find(f"{SITEMAP_NS}loc").text]
+    assert locations == [
+        f"{base}/",
+        f"{base}/city/",
+        f"{base}/city/fresh-story-more/",
+        f"{base}/city/old-story/",
+    ]
+    articles = [
+        url
+        for url in root.iter(f"{SITEMAP_NS}url")
+        if "-story" in url.find(f"{SITEMAP_NS}loc").text
+    ]
     assert all(url.find(f"{SITEMAP_NS}lastmod") is not None for url in articles)
     fresh.unpublish()
     assert f"{base}/city/fresh-story-more/" not in xml(client, "/sitemap-pages.xml").itertext()
 
 
-def test_the_pages_sitemap_is_streamed_in_pages_of_its_limit(client, settings, monkeypatch, newsroom, stories):
+def test_the_pages_sitemap_is_streamed_in_pages_of_its_limit(
+    client, settings, monkeypatch, newsroom, stories
+):
     monkeypatch.setattr(PagesSitemap, "limit", 3)
     base = settings.NEWSDESK_SITE_URL
     index = [loc.text for loc in xml(client, "/sitemap.xml").iter(f"{SITEMAP_NS}loc")]
@@ -62,13 +80,17 @@ def test_the_pages_sitemap_is_streamed_in_pages_of_its_limit(client, settings, m
 def test_the_news_sitemap_has_the_last_48_hours_by_the_news_rules(client, settings, stories):
     root = xml(client, "/sitemap-news.xml")
     urls = list(root.iter(f"{SITEMAP_NS}url"))
-    assert [url.find(f"{SITEMAP_NS}loc").text for url in urls] == [f"{settings.NEWSDESK_SITE_URL}/city/fresh-story-more/"]
+    assert [url.find(f"{SITEMAP_NS}loc").text for url in urls] == [
+        f"{settings.NEWSDESK_SITE_URL}/city/fresh-story-more/"
+    ]
     news = urls[0].find(f"{NEWS_NS}news")
     assert news.find(f"{NEWS_NS}publication/{NEWS_NS}name").text == "The Test Ledger"
     assert news.find(f"{NEWS_NS}publication/{NEWS_NS}language").text == "en"
     assert news.find(f"{NEWS_NS}title").text == "Fresh  story & more"
     published = news.find(f"{NEWS_NS}publication_date").text
-    assert published.startswith(str(timezone.localdate().year)) and ("+" in published[10:] or published.endswith("Z"))
+    assert published.startswith(str(timezone.localdate().year)) and (
+        "+" in published[10:] or published.endswith("Z")
+    )
 
 
 def test_robots_txt_names_the_sitemaps(client, settings):

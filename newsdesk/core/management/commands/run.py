@@ -33,7 +33,9 @@ class Command(BaseCommand):
         site = settings.NEWSDESK_SITE_URL
         lines = [f"newsdesk is running at {site}/", f"Admin: {site}/admin/"]
         if not settings.EMAIL_URL:
-            lines.append(f"Outbox (mail caught on 127.0.0.1:{settings.MAILCATCHER_PORT}): {site}/admin/outbox/")
+            lines.append(
+                f"Outbox (mail caught on 127.0.0.1:{settings.MAILCATCHER_PORT}): {site}/admin/outbox/"
+            )
         if settings.NEWSDESK_DEMO:
             username, password = ensure_demo_editor(settings.NEWSDESK_DEMO_PASSWORD)
             if password:
@@ -58,7 +60,9 @@ class Command(BaseCommand):
 
         for signum in STOP_SIGNALS:
             signal.signal(signum, stop)
-        children = [subprocess.Popen([sys.executable, "-m", "newsdesk", *command]) for command in commands]
+        children = [
+            subprocess.Popen([sys.executable, "-m", "newsdesk", *command]) for command in commands
+        ]
         while not stopping and all(child.poll() is None for child in children):
             time.sleep(0.2)
         for child in children:
@@ -73,7 +77,11 @@ class Command(BaseCommand):
                 child.wait()
         if stopping:
             return 0
-        failed = [" ".join(cmd) for cmd, child in zip(commands, children) if child.returncode]
+        failed = [
+            " ".join(cmd)
+            for cmd, child in zip(commands, children, strict=False)
+            if child.returncode
+        ]
         if failed:
             raise CommandError(f"stopped because `newsdesk {failed[0]}` exited")
         return 0

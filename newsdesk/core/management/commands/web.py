@@ -14,14 +14,23 @@ class Command(BaseCommand):
     def handle(self, *args, bind, **options):
         workers = os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))
         argv = [
-            sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application",
-            "--bind", bind,
-            "--workers", workers,
-            "--worker-class", "gthread",
-            "--threads", os.environ.get("WEB_THREADS", "4"),
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "newsdesk.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            workers,
+            "--worker-class",
+            "gthread",
+            "--threads",
+            os.environ.get("WEB_THREADS", "4"),
+            "--access-logfile",
+            "-",
             "--no-control-socket",
-            "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
-        ]  # fmt: skip
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        ]
         # gunicorn takes this process's place, so signals reach it directly.
         os.execv(sys.executable, argv)

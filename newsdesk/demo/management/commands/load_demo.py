@@ -8,8 +8,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not demo_needed():
-            raise CommandError("This newsroom already has stories; the demo loads only into an empty one.")
+            raise CommandError(
+                "This newsroom already has stories; the demo loads only into an empty one."
+            )
         counts = load_demo()
         self.stdout.write(
-            "Loaded {articles} demo stories in {sections} sections with {images} pictures.".format(**counts)
+            "Loaded {articles} demo stories in {sections} sections with {images} pictures.".format(
+                **counts
+            )
         )

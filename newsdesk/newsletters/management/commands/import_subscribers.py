@@ -22,9 +22,13 @@ class Command(BaseCommand):
             help="The readers agreed elsewhere: import them confirmed. Requires --consent-source.",
         )
         parser.add_argument(
-            "--consent-source", default="", help='Where and how they agreed, e.g. "Ghost signup form, 2019–2025".'
+            "--consent-source",
+            default="",
+            help='Where and how they agreed, e.g. "Ghost signup form, 2019–2025".',
         )
-        parser.add_argument("--dry-run", action="store_true", help="Write nothing; print the same report.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Write nothing; print the same report."
+        )
 
     def handle(self, *args, slug, file, confirmed, consent_source, dry_run, **options):
         if confirmed and not consent_source.strip():
@@ -41,7 +45,11 @@ class Command(BaseCommand):
         try:
             with file.open("rb") as stream:
                 report = import_subscribers(
-                    newsletter, stream, file.name, consent_source=consent_source.strip() or None, dry_run=dry_run
+                    newsletter,
+                    stream,
+                    file.name,
+                    consent_source=consent_source.strip() or None,
+                    dry_run=dry_run,
                 )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror or error}.") from error

@@ -22,10 +22,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="The newsletter's slug.")
-        parser.add_argument("--subject", default="", help="The subject line; by default the newest story's headline.")
-        parser.add_argument("--since-hours", type=positive_hours, help="Stories published in the last N hours.")
         parser.add_argument(
-            "--wait", action="store_true", help="Print progress until the send is done; fail if any message failed."
+            "--subject",
+            default="",
+            help="The subject line; by default the newest story's headline.",
+        )
+        parser.add_argument(
+            "--since-hours", type=positive_hours, help="Stories published in the last N hours."
+        )
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="Print progress until the send is done; fail if any message failed.",
         )
 
     def handle(self, *args, slug, subject, since_hours, wait, **options):
@@ -52,5 +60,9 @@ class Command(BaseCommand):
                 break
             time.sleep(1)
         if progress.failed:
-            raise CommandError(f"{progress.failed} of {progress.total} messages failed; see the issue in the admin.")
-        self.stdout.write(f"Done: {progress.sent} sent, {progress.in_doubt} in doubt and sent again.")
+            raise CommandError(
+                f"{progress.failed} of {progress.total} messages failed; see the issue in the admin."
+            )
+        self.stdout.write(
+            f"Done: {progress.sent} sent, {progress.in_doubt} in doubt and sent again."
+        )
