@@ -81,7 +81,7 @@ def write_ghost_export(path, rows, prefix):
 
 def bare(path):
     """The ceiling: parse and check every address, write nothing."""
-    from newsdesk.newsletters.addresses import normalise_address
+    from newsdesk.newsletters.subscribers.addresses import normalise_address
 
     started = time.perf_counter()
     valid = 0

@@ -157,9 +157,9 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from newsdesk.newsletters import sending
-    from newsdesk.newsletters.messages import IssueMail
     from newsdesk.newsletters.models import Delivery, Issue
+    from newsdesk.newsletters.sending import sends as sending
+    from newsdesk.newsletters.sending.messages import IssueMail
 
     started = time.perf_counter()
     issue = make_audience(options.subscribers)

@@ -5,7 +5,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 from newsdesk.core.sanitise import sanitise_rich_text
-from newsdesk.newsletters.blocks import NewsletterSignupBlock
+from newsdesk.newsletters.subscribers.blocks import NewsletterSignupBlock
 
 RICH_TEXT_FEATURES = [
     "bold",

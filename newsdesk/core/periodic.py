@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.core.models import PeriodicJobRun
-from newsdesk.newsletters import sending
+from newsdesk.newsletters.sending import sends as sending
 
 logger = logging.getLogger(__name__)
 

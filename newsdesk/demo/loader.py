@@ -15,11 +15,11 @@ from wagtail.models import Site
 from newsdesk.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.curation.models import EditorsPick, EditorsPicks
+from newsdesk.demo.newsletters import load_demo_newsletters
 from newsdesk.demo.pictures import draw_picture
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
-from newsdesk.newsletters.demo import load_demo_newsletters
 from newsdesk.people.models import Contributor
 
 CONTENT_FILE = Path(__file__).with_name("content.json")

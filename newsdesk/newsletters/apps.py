@@ -9,7 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsdesk.newsletters.bounces import suppress_on_tracking_event
+        from newsdesk.newsletters.sending.bounces import suppress_on_tracking_event
 
         tracking.connect(
             suppress_on_tracking_event, dispatch_uid="newsletters.suppress_on_tracking_event"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsdesk.newsletters import views
+from newsdesk.newsletters.subscribers import views
 
 app_name = "newsletters"
 

@@ -11,9 +11,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from newsdesk.newsletters import issue_views, subscriber_list_views
-from newsdesk.newsletters.exports import csv_safe
+from newsdesk.newsletters.imports import views as subscriber_list_views
+from newsdesk.newsletters.imports.exports import csv_safe
 from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
+from newsdesk.newsletters.sending import views as issue_views
 
 Status = Subscription.Status
 

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection
 
 from newsdesk.core.views import server_error
-from newsdesk.newsletters.forms import started_token
 from newsdesk.newsletters.models import Newsletter
+from newsdesk.newsletters.subscribers.forms import started_token
 from newsdesk.newsletters.tests.smtp import Sink
 from newsdesk.settings import redis_cache
 

@@ -206,7 +206,7 @@ def test_cached_pages_carry_no_one_s_csrf_token_and_their_forms_still_post(
     hit = client.get(article.url)
     assert hit["X-Page-Cache"] == "hit"
 
-    from newsdesk.newsletters.forms import started_token
+    from newsdesk.newsletters.subscribers.forms import started_token
 
     reader = Client(enforce_csrf_checks=True)  # another reader, no cookie at all
     response = reader.post(

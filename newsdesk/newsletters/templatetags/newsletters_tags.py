@@ -1,7 +1,7 @@
 from django import template
 
-from newsdesk.newsletters.forms import subscribe_form_context
 from newsdesk.newsletters.models import Newsletter
+from newsdesk.newsletters.subscribers.forms import subscribe_form_context
 
 register = template.Library()
 

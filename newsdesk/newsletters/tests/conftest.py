@@ -2,8 +2,8 @@ import time
 
 import pytest
 
-from newsdesk.newsletters.forms import started_token
 from newsdesk.newsletters.models import Newsletter
+from newsdesk.newsletters.subscribers.forms import started_token
 
 SUBSCRIBE_URL = "/newsletters/subscribe/"
 

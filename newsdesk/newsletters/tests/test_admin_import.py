@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from newsdesk.newsletters.addresses import INVALID
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, SubscriberImport, Subscription
+from newsdesk.newsletters.subscribers.addresses import INVALID
 from newsdesk.newsletters.tests.test_import import GHOST
 
 pytestmark = pytest.mark.django_db
@@ -345,7 +345,7 @@ def test_a_file_that_became_unreadable_in_storage_fails_clearly(
 def test_an_import_stopped_by_an_error_says_so(
     editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from newsdesk.newsletters import imports
+    from newsdesk.newsletters.imports import importer as imports
 
     def failing(*args):
         raise RuntimeError("disk full")

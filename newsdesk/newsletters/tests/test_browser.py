@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.demo.loader import ensure_demo_editor, load_demo
-from newsdesk.newsletters.forms import MIN_FILL_SECONDS
 from newsdesk.newsletters.models import Subscription
+from newsdesk.newsletters.subscribers.forms import MIN_FILL_SECONDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

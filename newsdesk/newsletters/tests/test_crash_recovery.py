@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from newsdesk.newsletters.delivery import CHUNK
+from newsdesk.newsletters.sending.delivery import CHUNK
 from newsdesk.newsletters.tests.smtp import Sink
 
 SUBSCRIBERS = 300

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsdesk.newsletters import imports
-from newsdesk.newsletters.addresses import INVALID
-from newsdesk.newsletters.imports import UnreadableFile, import_subscribers
+from newsdesk.newsletters.imports import importer as imports
+from newsdesk.newsletters.imports.importer import UnreadableFile, import_subscribers
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
+from newsdesk.newsletters.subscribers.addresses import INVALID
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from newsdesk.newsletters import tokens
 from newsdesk.newsletters.models import ConsentRecord, Issue, Subscriber, Subscription, Suppression
+from newsdesk.newsletters.subscribers import tokens
 
 pytestmark = pytest.mark.django_db
 

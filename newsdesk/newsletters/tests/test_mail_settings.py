@@ -57,7 +57,7 @@ def test_a_malformed_email_url_stops_startup(tmp_path, url):
 
 
 def test_the_dns_check_is_asked_for_only_when_the_setting_is_on(settings, monkeypatch):
-    from newsdesk.newsletters import addresses
+    from newsdesk.newsletters.subscribers import addresses
 
     calls = []
 

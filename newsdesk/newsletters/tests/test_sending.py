@@ -11,8 +11,9 @@ import dkim
 import pytest
 from django.utils import timezone
 
-from newsdesk.newsletters import issues, sending
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
+from newsdesk.newsletters.sending import issues
+from newsdesk.newsletters.sending import sends as sending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +80,7 @@ def test_each_confirmed_subscriber_gets_one_copy_with_one_click_headers(
 
 
 def test_message_id_is_fixed_by_issue_and_subscriber(sink, audience, issue, run_tasks):
-    from newsdesk.newsletters.messages import message_id
+    from newsdesk.newsletters.sending.messages import message_id
 
     audience(confirmed=1)
     sending.start(issue)
@@ -201,7 +202,7 @@ def test_a_batch_left_by_a_dead_worker_is_taken_over_and_its_message_in_flight_i
     first = Delivery.objects.filter(issue=issue).order_by("pk").first()
     Delivery.objects.filter(issue=issue).update(status="sending", attempts=1)
 
-    from newsdesk.newsletters.messages import IssueMail
+    from newsdesk.newsletters.sending.messages import IssueMail
 
     mail = IssueMail(Issue.objects.get(pk=issue.pk))
     import smtplib
@@ -325,7 +326,7 @@ def test_dkim_signature_verifies_against_the_public_key(sink, audience, issue, r
 def test_the_kept_open_connection_is_reopened_when_the_server_closed_it(
     sink, audience, issue, run_tasks
 ):
-    from newsdesk.newsletters.delivery import connections
+    from newsdesk.newsletters.sending.delivery import connections
 
     people = audience(confirmed=2)
     sending.start(issue)

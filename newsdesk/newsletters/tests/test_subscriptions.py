@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core import signing
 
-from newsdesk.newsletters import tokens
-from newsdesk.newsletters.forms import started_token
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.subscribers import tokens
+from newsdesk.newsletters.subscribers.forms import started_token
 
 from .conftest import SUBSCRIBE_URL, form_data
 

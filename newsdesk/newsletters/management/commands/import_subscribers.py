@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.newsletters.imports import UnreadableFile, import_subscribers
+from newsdesk.newsletters.imports.importer import UnreadableFile, import_subscribers
 from newsdesk.newsletters.models import Newsletter
 
 

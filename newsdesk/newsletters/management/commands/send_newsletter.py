@@ -3,8 +3,9 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from newsdesk.newsletters import issues, sending
 from newsdesk.newsletters.models import Newsletter
+from newsdesk.newsletters.sending import issues
+from newsdesk.newsletters.sending import sends as sending
 
 
 def positive_hours(value):

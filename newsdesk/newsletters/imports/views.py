@@ -12,7 +12,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 from wagtail.admin.auth import permission_required
 
-from newsdesk.newsletters import exports, imports, tasks
+from newsdesk.newsletters.imports import exports, tasks
+from newsdesk.newsletters.imports import importer as imports
 from newsdesk.newsletters.models import Newsletter, SubscriberImport
 
 IMPORT_PERMISSION = "newsletters.add_subscriberimport"

@@ -5,9 +5,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.crypto import get_random_string
 
-from newsdesk.newsletters.addresses import normalise_address
 from newsdesk.newsletters.models import Newsletter, Subscription
-from newsdesk.newsletters.subscriptions import consent_wording
+from newsdesk.newsletters.subscribers.addresses import normalise_address
+from newsdesk.newsletters.subscribers.subscriptions import consent_wording
 
 # People take a few seconds to type an address; scripts post at once.
 MIN_FILL_SECONDS = 2

@@ -17,9 +17,9 @@ import dkim
 from django.conf import settings
 from django.utils import timezone
 
-from newsdesk.newsletters import tokens
-from newsdesk.newsletters.issues import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER
 from newsdesk.newsletters.models import Subscriber
+from newsdesk.newsletters.sending.issues import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER
+from newsdesk.newsletters.subscribers import tokens
 
 # Exactly the headers RFC 8058 asks a one-click sender to sign, and the usual ones.
 SIGNED_HEADERS = [

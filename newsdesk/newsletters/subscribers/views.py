@@ -8,9 +8,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from newsdesk.core.links import absolute_url
-from newsdesk.newsletters import issues, subscriptions, tokens
-from newsdesk.newsletters.forms import PreferencesForm, SubscribeForm, subscribe_form_context
 from newsdesk.newsletters.models import Issue, Newsletter, Subscriber, Subscription
+from newsdesk.newsletters.sending import issues
+from newsdesk.newsletters.subscribers import subscriptions, tokens
+from newsdesk.newsletters.subscribers.forms import (
+    PreferencesForm,
+    SubscribeForm,
+    subscribe_form_context,
+)
 
 THANKS = (
     "Thank you. Check your inbox: we have sent a confirmation email to {email}. "

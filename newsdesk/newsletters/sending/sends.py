@@ -19,7 +19,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django_tasks import default_task_backend
 
-from newsdesk.newsletters import issues, tasks
 from newsdesk.newsletters.models import (
     Delivery,
     DeliveryBatch,
@@ -28,6 +27,7 @@ from newsdesk.newsletters.models import (
     Subscription,
     Suppression,
 )
+from newsdesk.newsletters.sending import issues, tasks
 
 logger = logging.getLogger(__name__)
 

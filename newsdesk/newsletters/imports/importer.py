@@ -25,9 +25,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from newsdesk.newsletters.addresses import normalise_address
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
-from newsdesk.newsletters.subscriptions import Consent
+from newsdesk.newsletters.subscribers.addresses import normalise_address
+from newsdesk.newsletters.subscribers.subscriptions import Consent
 
 BATCH_SIZE = 500  # rows per transaction; also keeps the lookups' IN lists well under SQLite's parameter limit
 

@@ -11,8 +11,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from newsdesk.newsletters import issues, sending, tasks
 from newsdesk.newsletters.models import Issue
+from newsdesk.newsletters.sending import issues, tasks
+from newsdesk.newsletters.sending import sends as sending
 
 
 class ScheduleForm(forms.Form):

@@ -10,9 +10,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from newsdesk.newsletters import ratelimits
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
-from newsdesk.newsletters.tasks import send_confirmation_email
+from newsdesk.newsletters.subscribers import ratelimits
+from newsdesk.newsletters.subscribers.tasks import send_confirmation_email
 
 CONSENT_WORDING = (
     "Subscribe to {names}. We will email you a link to confirm, and send nothing else until you do. "

@@ -1,6 +1,6 @@
 """Subscriber lists the other way: a newsletter's readers in Ghost's members CSV layout, so nobody is locked in."""
 
-from newsdesk.newsletters.imports import GHOST_COLUMNS
+from newsdesk.newsletters.imports.importer import GHOST_COLUMNS
 from newsdesk.newsletters.models import Subscription
 
 Status = Subscription.Status

@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from newsdesk.newsletters import sending
-from newsdesk.newsletters.messages import IssueMail
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
+from newsdesk.newsletters.sending import sends as sending
+from newsdesk.newsletters.sending.messages import IssueMail
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 from wagtail.models import Site
 
 from newsdesk.core.models import NewsroomSettings
-from newsdesk.newsletters import issues, tokens
+from newsdesk.newsletters.sending import issues
+from newsdesk.newsletters.subscribers import tokens
 
 
 def confirmation_message(subscriber, newsletters):
