@@ -1,5 +1,6 @@
 from django.urls import path
 
+from newsdesk.newsletters.sending import archive, bounces
 from newsdesk.newsletters.subscribers import views
 
 app_name = "newsletters"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("esp/mailgun/tracking/", views.mailgun_tracking, name="mailgun_tracking"),
-    path("<slug:slug>/archive/", views.archive, name="archive"),
-    path("<slug:slug>/archive/<int:pk>/", views.archive_issue, name="archive_issue"),
+    path("esp/mailgun/tracking/", bounces.mailgun_tracking, name="mailgun_tracking"),
+    path("<slug:slug>/archive/", archive.archive, name="archive"),
+    path("<slug:slug>/archive/<int:pk>/", archive.archive_issue, name="archive_issue"),
 ]

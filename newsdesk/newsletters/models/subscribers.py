@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
@@ -21,6 +22,17 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def receiving(self):
+        """Those an issue goes to: confirmed, and the address is not on the suppression list.
+
+        The one statement of that rule: the audience frozen when a send starts,
+        the count the send page shows and the check before each chunk all use it.
+        """
+        suppressed = Suppression.objects.filter(email=Lower(OuterRef("subscriber__email")))
+        return self.filter(status=Subscription.Status.CONFIRMED).exclude(Exists(suppressed))
 
 
 class Subscription(models.Model):
@@ -50,6 +62,8 @@ class Subscription(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     unsubscribe_method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -6,6 +6,10 @@ address" into a suppression.
 """
 
 from anymail.signals import EventType
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
+from django.conf import settings
+from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 
 from newsdesk.newsletters.models import Suppression
 
@@ -22,3 +26,17 @@ def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
     if reason and event.recipient:
         detail = event.description or event.mta_response or ""
         Suppression.suppress(event.recipient, reason, esp_name.lower(), detail)
+
+
+_mailgun_tracking = MailgunTrackingWebhookView.as_view()
+
+
+@csrf_exempt
+def mailgun_tracking(request):
+    """Mailgun's bounces and complaints; answers only once its signing key and our shared secret are set."""
+    if not (
+        settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY")
+        and settings.ANYMAIL.get("WEBHOOK_SECRET")
+    ):
+        raise Http404
+    return _mailgun_tracking(request)

@@ -8,7 +8,8 @@ the same Message-ID. Everything else is sent exactly once.
 
 A batch is held under a lease that its worker renews after every chunk; a
 batch whose lease ran out belongs to a dead worker and may be taken over
-(`sending.resume_stalled_batches`).
+(`sends.resume_stalled_batches`). Queuing batches is not done here: a run
+says which are due again (`BatchRun.due`) and the task (tasks.py) queues them.
 """
 
 import contextlib
@@ -16,7 +17,8 @@ import logging
 import re
 import smtplib
 import threading
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -25,7 +27,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
-from newsdesk.newsletters.sending import sends as sending
 from newsdesk.newsletters.sending.messages import IssueMail
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,14 @@ NO_SUCH_USER = re.compile(
 )
 
 Status = Delivery.Status
+
+
+@dataclass
+class BatchRun:
+    """What one run of a batch did: messages the server took, and batches due again (id, not before)."""
+
+    sent: int = 0
+    due: list[tuple[int, datetime | None]] = field(default_factory=list)
 
 
 class ServerUnavailable(Exception):
@@ -147,11 +156,11 @@ def _deliveries(batch):
     )
 
 
-def run_batch(batch_id):
-    """Sends what is left of a batch; returns the number of messages the server took."""
+def run_batch(batch_id: int) -> BatchRun:
+    """Sends what is left of a batch."""
     batch = claim(batch_id)
     if batch is None:
-        return 0
+        return BatchRun()
     issue = batch.issue
     mail = issue_mail(issue)
     todo = list(
@@ -160,45 +169,39 @@ def run_batch(batch_id):
         .order_by("pk")
         .values_list("pk", "subscriber_id", "email")
     )
-    sent = 0
+    run = BatchRun()
     try:
         for start in range(0, len(todo), CHUNK):
-            chunk = _eligible(batch, todo[start : start + CHUNK])
-            if chunk is None:
-                return sent
-            sent += _send_chunk(batch, mail, chunk)
+            status = (
+                Issue.objects.filter(pk=batch.issue_id).values_list("status", flat=True).first()
+            )
+            if status != Issue.Status.SENDING:
+                run.due = _stop(batch, status)
+                return run
+            run.sent += _send_chunk(batch, mail, _eligible(batch, todo[start : start + CHUNK]))
     except ServerUnavailable as error:
         logger.warning("Mail server unavailable during %s: %s", batch, error.args[0])
-        _retry_later(batch, f"server unavailable: {error.args[0]}")
-        return sent
-    _finish(batch)
-    return sent
+        run.due = _retry_later(batch, f"server unavailable: {error.args[0]}")
+        return run
+    run.due = _finish(batch)
+    return run
 
 
 def _eligible(batch, rows):
-    """The rows still to send now; None when the issue was paused or cancelled.
+    """The rows still to send now, marked "sending"; the others are skipped.
 
     Read right before sending, so an unsubscribe or a bounce counts for every
     message not yet sent.
     """
-    status = Issue.objects.filter(pk=batch.issue_id).values_list("status", flat=True).first()
-    if status != Issue.Status.SENDING:
-        _stop(batch, status)
-        return None
-    ids = [subscriber_id for _, subscriber_id, _ in rows]
-    confirmed = set(
+    receiving = set(
         Subscription.objects.filter(
             newsletter_id=batch.issue.newsletter_id,
-            subscriber_id__in=ids,
-            status=Subscription.Status.CONFIRMED,
-        ).values_list("subscriber_id", flat=True)
-    )
-    suppressed = set(
-        Suppression.objects.filter(email__in=[email.lower() for _, _, email in rows]).values_list(
-            "email", flat=True
+            subscriber_id__in=[subscriber_id for _, subscriber_id, _ in rows],
         )
+        .receiving()
+        .values_list("subscriber_id", flat=True)
     )
-    keep = [row for row in rows if row[1] in confirmed and row[2].lower() not in suppressed]
+    keep = [row for row in rows if row[1] in receiving]
     dropped = [row[0] for row in rows if row not in keep]
     now = timezone.now()
     with transaction.atomic():
@@ -257,6 +260,7 @@ def _record(done, retry, suppress, unsent, in_doubt):
 
 
 def _retry_later(batch, reason):
+    """The batch is released to run again later; returns it as due then (none if the send gave up)."""
     issue = batch.issue
     gave_up = (
         issue.started_at + timedelta(seconds=settings.NEWSLETTER_GIVE_UP_SECONDS) < timezone.now()
@@ -265,8 +269,7 @@ def _retry_later(batch, reason):
         _deliveries(batch).filter(status__in=[Status.PENDING, Status.SENDING]).update(
             status=Status.FAILED, smtp_response=f"gave up: {reason}"[:500]
         )
-        _finish(batch)
-        return
+        return _finish(batch)
     delay = min(settings.NEWSLETTER_RETRY_SECONDS * 2**batch.retries, MAX_RETRY_DELAY)
     retry_at = timezone.now() + timedelta(seconds=delay)
     DeliveryBatch.objects.filter(pk=batch.pk).update(
@@ -275,19 +278,21 @@ def _retry_later(batch, reason):
         retry_at=retry_at,
         retries=F("retries") + 1,
     )
-    sending.enqueue_batch(batch.pk, retry_at)
+    return [(batch.pk, retry_at)]
 
 
 def _finish(batch):
-    """The batch is done; if some messages got a temporary answer, it runs again later."""
+    """The batch is done; if some messages got a temporary answer, it runs again later.
+
+    Returns the batches due again: this one, or the stalled ones of its issue.
+    """
     if _deliveries(batch).filter(status=Status.PENDING).exists():
-        _retry_later(batch, "temporary failures")
-        return
+        return _retry_later(batch, "temporary failures")
     DeliveryBatch.objects.filter(pk=batch.pk).update(
         status=DeliveryBatch.Status.DONE, leased_until=None
     )
-    sending.finish_if_complete(batch.issue)
-    sending.resume_stalled_batches(batch.issue)
+    finish_if_complete(batch.issue)
+    return [(pk, None) for pk in stalled_batches(batch.issue)]
 
 
 def _stop(batch, issue_status):
@@ -296,10 +301,32 @@ def _stop(batch, issue_status):
             status=DeliveryBatch.Status.DONE, leased_until=None
         )
         _deliveries(batch).filter(status=Status.PENDING).update(status=Status.CANCELLED)
-        return
+        return []
     DeliveryBatch.objects.filter(pk=batch.pk).update(
         status=DeliveryBatch.Status.QUEUED, leased_until=None
     )
     # Resumed between our look at the status and the release: nobody else will queue this batch.
     if Issue.objects.filter(pk=batch.issue_id, status=Issue.Status.SENDING).exists():
-        sending.enqueue_batch(batch.pk)
+        return [(batch.pk, None)]
+    return []
+
+
+def finish_if_complete(issue: Issue) -> None:
+    """The issue is sent once every batch is done."""
+    if not issue.batches.exclude(status=DeliveryBatch.Status.DONE).exists():
+        Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
+            status=Issue.Status.SENT, finished_at=timezone.now()
+        )
+
+
+def stalled_batches(issue: Issue | None = None, now: datetime | None = None) -> list[int]:
+    """The batches whose worker is presumed dead, or whose retry is overdue."""
+    now = now or timezone.now()
+    overdue = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+    batches = DeliveryBatch.objects.filter(issue__status=Issue.Status.SENDING).filter(
+        Q(status=DeliveryBatch.Status.RUNNING, leased_until__lt=now)
+        | Q(status=DeliveryBatch.Status.QUEUED, retry_at__lt=overdue)
+    )
+    if issue is not None:
+        batches = batches.filter(issue=issue)
+    return list(batches.values_list("pk", flat=True))

@@ -4,7 +4,8 @@ The MIME skeleton (headers shared by all, both bodies) is built once per
 issue by `IssueMail`; each recipient's copy only fills in their address,
 their links and a Message-ID fixed by issue and subscriber, then is signed
 with DKIM when a key is configured. That is what keeps a send of 100,000 at
-the speed of the mail server rather than of the email package.
+the speed of the mail server rather than of the email package. An editor's
+test copy is an ordinary Django email (`test_issue_message`).
 """
 
 import base64
@@ -15,9 +16,11 @@ from email.utils import format_datetime, formataddr
 
 import dkim
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from newsdesk.newsletters.models import Subscriber
+from newsdesk.newsletters.sending import issues
 from newsdesk.newsletters.sending.issues import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER
 from newsdesk.newsletters.subscribers import tokens
 
@@ -131,3 +134,18 @@ def sign(message, private_key):
         canonicalize=(b"relaxed", b"simple"),
     )
     return signature + message
+
+
+def test_issue_message(issue, address):
+    """An issue as its readers will get it, to an editor's own address; marked as a test."""
+    html, text = issues.render_sample(issue)
+    newsletter = issue.newsletter
+    message = EmailMultiAlternatives(
+        subject=f"[Test] {issue.subject}",
+        body=text,
+        from_email=newsletter.from_header,
+        to=[address],
+        reply_to=[newsletter.reply_to or newsletter.sender_address],
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -14,20 +14,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Count, DateTimeField, F, Q, Value
 from django.utils import timezone
-from django_tasks import default_task_backend
 
-from newsdesk.newsletters.models import (
-    Delivery,
-    DeliveryBatch,
-    Issue,
-    Subscriber,
-    Subscription,
-    Suppression,
-)
-from newsdesk.newsletters.sending import issues, tasks
+from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Newsletter, Subscription
+from newsdesk.newsletters.sending import delivery, issues
+from newsdesk.newsletters.sending.tasks import enqueue_batch
 
 logger = logging.getLogger(__name__)
 
@@ -35,46 +27,43 @@ IssueStatus = Issue.Status
 RATE_WINDOW = timedelta(seconds=60)
 
 
-def enqueue_batch(batch_id, run_after=None):
-    task = tasks.send_batch
-    if run_after is not None and default_task_backend.supports_defer:
-        task = task.using(run_after=run_after)
-    # Without deferral the task runs early, finds the batch not yet due, and the once-a-minute
-    # sweep (resume_stalled_batches) queues it again when it is.
-    transaction.on_commit(lambda: task.enqueue(batch_id))
+def delivery_columns(issue: Issue) -> dict:
+    """Delivery's columns → what the INSERT ... SELECT of a send's start fills them with.
+
+    Every column is named: one the model gains must be given a value here
+    (tests/test_sql_columns.py checks it).
+    """
+    return {
+        "issue_id": Value(issue.pk),
+        "subscriber_id": F("subscriber_id"),
+        "email": F("subscriber__email"),
+        "status": Value(Delivery.Status.PENDING),
+        "attempts": Value(0),
+        "in_doubt": Value(False),
+        "smtp_response": Value(""),
+        "message_id": Value(""),
+        "sent_at": Value(None, output_field=DateTimeField()),
+    }
 
 
 def _freeze_audience(issue):
-    delivery, subscriber = Delivery._meta.db_table, Subscriber._meta.db_table
-    subscription, suppression = Subscription._meta.db_table, Suppression._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {delivery} (issue_id, subscriber_id, email, status, attempts, in_doubt, smtp_response, message_id)
-            SELECT %s, s.id, s.email, %s, 0, %s, '', ''
-            FROM {subscriber} s JOIN {subscription} sub ON sub.subscriber_id = s.id
-            WHERE sub.newsletter_id = %s AND sub.status = %s
-              AND NOT EXISTS (SELECT 1 FROM {suppression} x WHERE x.email = LOWER(s.email))
-            ORDER BY s.id
-            """,
-            [
-                issue.pk,
-                Delivery.Status.PENDING,
-                False,
-                issue.newsletter_id,
-                Subscription.Status.CONFIRMED,
-            ],
-        )
-
-
-def audience_size(newsletter):
-    """How many would get an issue sent now: what _freeze_audience would select."""
-    suppressed = Suppression.objects.filter(email=Lower(OuterRef("subscriber__email")))
-    return (
-        newsletter.subscriptions.filter(status=Subscription.Status.CONFIRMED)
-        .exclude(Exists(suppressed))
-        .count()
+    columns = delivery_columns(issue)
+    select = (
+        Subscription.objects.filter(newsletter_id=issue.newsletter_id)
+        .receiving()
+        .order_by("subscriber_id")
+        .values(**{f"c{number}": value for number, value in enumerate(columns.values())})
     )
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(Delivery._meta.get_field(name).column) for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(Delivery._meta.db_table)} ({names}) {sql}", params)
+
+
+def audience_size(newsletter: Newsletter) -> int:
+    """How many would get an issue sent now."""
+    return newsletter.subscriptions.receiving().count()
 
 
 def _make_batches(issue):
@@ -115,7 +104,7 @@ def start(issue):
     _freeze_audience(issue)
     for batch in _make_batches(issue):
         enqueue_batch(batch.pk)
-    finish_if_complete(issue)
+    delivery.finish_if_complete(issue)
     return issue
 
 
@@ -171,24 +160,9 @@ def cancel(issue):
     return True
 
 
-def finish_if_complete(issue):
-    if not issue.batches.exclude(status=DeliveryBatch.Status.DONE).exists():
-        Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
-            status=IssueStatus.SENT, finished_at=timezone.now()
-        )
-
-
 def resume_stalled_batches(issue=None, now=None):
     """Queues again the batches whose worker is presumed dead, or whose retry is overdue."""
-    now = now or timezone.now()
-    overdue = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    batches = DeliveryBatch.objects.filter(issue__status=IssueStatus.SENDING).filter(
-        Q(status=DeliveryBatch.Status.RUNNING, leased_until__lt=now)
-        | Q(status=DeliveryBatch.Status.QUEUED, retry_at__lt=overdue)
-    )
-    if issue is not None:
-        batches = batches.filter(issue=issue)
-    stalled = list(batches.values_list("pk", flat=True))
+    stalled = delivery.stalled_batches(issue, now)
     with transaction.atomic():
         for pk in stalled:
             enqueue_batch(pk)

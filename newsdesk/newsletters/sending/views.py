@@ -12,8 +12,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from newsdesk.newsletters.models import Issue
-from newsdesk.newsletters.sending import issues, tasks
-from newsdesk.newsletters.sending import sends as sending
+from newsdesk.newsletters.sending import issues, sends, tasks
 
 
 class ScheduleForm(forms.Form):
@@ -36,10 +35,10 @@ def send_page(request, pk):
         "issue": issue,
         "page_title": f"Send: {issue.subject}",
         "header_icon": "mail",
-        "progress": sending.progress(issue) if issue.started_at else None,
+        "progress": sends.progress(issue) if issue.started_at else None,
         "schedule_form": ScheduleForm(),
         "can_send": request.user.has_perm("newsletters.send_issue"),
-        "audience": sending.audience_size(issue.newsletter),
+        "audience": sends.audience_size(issue.newsletter),
     }
     return TemplateResponse(request, "newsletters/admin/send.html", context)
 
@@ -64,7 +63,7 @@ def preview(request, pk):
 def progress(request, pk):
     issue = _issue(request, pk)
     return JsonResponse(
-        {**asdict(sending.progress(issue)), "status_label": Issue.Status(issue.status).label}
+        {**asdict(sends.progress(issue)), "status_label": Issue.Status(issue.status).label}
     )
 
 
@@ -82,11 +81,11 @@ def send_test(request, pk):
 
 
 ACTIONS = {
-    "start": (sending.start, "Sending has started."),
-    "pause": (sending.pause, "Sending is paused."),
-    "resume": (sending.resume, "Sending has resumed."),
-    "cancel": (sending.cancel, "Sending is cancelled; what had gone stays sent."),
-    "unschedule": (sending.unschedule, "The issue is a draft again."),
+    "start": (sends.start, "Sending has started."),
+    "pause": (sends.pause, "Sending is paused."),
+    "resume": (sends.resume, "Sending has resumed."),
+    "cancel": (sends.cancel, "Sending is cancelled; what had gone stays sent."),
+    "unschedule": (sends.unschedule, "The issue is a draft again."),
 }
 
 
@@ -100,7 +99,7 @@ def control(request, pk, action):
             form = ScheduleForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors["at"])
-            sending.schedule(issue, form.cleaned_data["at"])
+            sends.schedule(issue, form.cleaned_data["at"])
             messages.success(request, "The issue is scheduled.")
         else:
             function, done = ACTIONS[action]

@@ -4,7 +4,6 @@ from django.template.loader import render_to_string
 from wagtail.models import Site
 
 from newsdesk.core.models import NewsroomSettings
-from newsdesk.newsletters.sending import issues
 from newsdesk.newsletters.subscribers import tokens
 
 
@@ -31,19 +30,4 @@ def confirmation_message(subscriber, newsletters):
     message.attach_alternative(
         render_to_string("newsletters/email/confirmation.html", context), "text/html"
     )
-    return message
-
-
-def test_issue_message(issue, address):
-    """An issue as its readers will get it, to an editor's own address; marked as a test."""
-    html, text = issues.render_sample(issue)
-    newsletter = issue.newsletter
-    message = EmailMultiAlternatives(
-        subject=f"[Test] {issue.subject}",
-        body=text,
-        from_email=newsletter.from_header,
-        to=[address],
-        reply_to=[newsletter.reply_to or newsletter.sender_address],
-    )
-    message.attach_alternative(html, "text/html")
     return message

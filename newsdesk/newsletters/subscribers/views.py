@@ -1,15 +1,11 @@
-from anymail.webhooks.mailgun import MailgunTrackingWebhookView
-from django.conf import settings
 from django.core import signing
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsdesk.core.links import absolute_url
-from newsdesk.newsletters.models import Issue, Newsletter, Subscriber, Subscription
-from newsdesk.newsletters.sending import issues
+from newsdesk.newsletters.models import Newsletter, Subscriber, Subscription
 from newsdesk.newsletters.subscribers import subscriptions, tokens
 from newsdesk.newsletters.subscribers.forms import (
     PreferencesForm,
@@ -165,37 +161,3 @@ def unsubscribe(request, token):
         "preferences_url": tokens.preferences_url(subscription.subscriber),
     }
     return render(request, "newsletters/unsubscribe.html", context)
-
-
-def archive(request, slug):
-    newsletter = get_object_or_404(Newsletter.objects.select_related("host"), slug=slug)
-    sent = newsletter.issues.filter(status=Issue.Status.SENT).order_by("-started_at")
-    return render(
-        request, "newsletters/archive/index.html", {"newsletter": newsletter, "issues": sent}
-    )
-
-
-def archive_issue(request, slug, pk):
-    issue = get_object_or_404(
-        Issue.objects.select_related("newsletter__host"),
-        newsletter__slug=slug,
-        pk=pk,
-        status=Issue.Status.SENT,
-    )
-    context = issues.web_context(issue)
-    context["canonical_url"] = absolute_url(issue.get_web_path())
-    return render(request, "newsletters/archive/issue.html", context)
-
-
-_mailgun_tracking = MailgunTrackingWebhookView.as_view()
-
-
-@csrf_exempt
-def mailgun_tracking(request):
-    """Mailgun's bounces and complaints; answers only once its signing key and our shared secret are set."""
-    if not (
-        settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY")
-        and settings.ANYMAIL.get("WEBHOOK_SECRET")
-    ):
-        raise Http404
-    return _mailgun_tracking(request)

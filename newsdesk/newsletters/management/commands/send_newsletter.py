@@ -4,8 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.newsletters.models import Newsletter
-from newsdesk.newsletters.sending import issues
-from newsdesk.newsletters.sending import sends as sending
+from newsdesk.newsletters.sending import issues, sends
 
 
 def positive_hours(value):
@@ -44,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"No newsletter with the slug “{slug}” (newsletters: {known}).")
         try:
             issue = issues.build_issue(newsletter, subject.strip() or None, since_hours)
-            issue = sending.start(issue)
+            issue = sends.start(issue)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         total = issue.deliveries.count()
@@ -52,7 +51,7 @@ class Command(BaseCommand):
         if not wait:
             return
         while True:
-            progress = sending.progress(issue)
+            progress = sends.progress(issue)
             self.stdout.write(
                 f"sent {progress.sent}, failed {progress.failed}, remaining {progress.remaining}, "
                 f"{progress.rate:.0f} messages/s"
