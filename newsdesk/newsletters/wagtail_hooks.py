@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from newsdesk.newsletters import log_actions
 from newsdesk.newsletters.imports import views as subscriber_list_views
 from newsdesk.newsletters.imports.exports import csv_safe
 from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
@@ -214,3 +215,8 @@ def issue_admin_urls():
             name="newsletters_issue_control",
         ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_newsletter_log_actions(actions):
+    log_actions.register(actions)

@@ -18,14 +18,24 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
+from typing import BinaryIO
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from wagtail.log_actions import log
 
-from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
+from newsdesk.newsletters import log_actions
+from newsdesk.newsletters.models import (
+    ConsentRecord,
+    Newsletter,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from newsdesk.newsletters.subscribers.addresses import normalise_address
 from newsdesk.newsletters.subscribers.subscriptions import Consent
 
@@ -314,7 +324,7 @@ class Preview:
         return self.format.mapping(self.headers)
 
 
-def preview(stream, rows=5):
+def preview(stream: BinaryIO, rows: int = 5) -> Preview:
     """The format, column mapping and first rows of a file, as they would be imported; writes nothing."""
     with _reader(stream) as (reader, headers, format_):
         first = []
@@ -570,22 +580,24 @@ def _write(newsletter, batch, confirmed, consent, source, report):
 
 
 def import_subscribers(
-    newsletter,
-    stream,
-    file_name,
+    newsletter: Newsletter,
+    stream: BinaryIO,
+    file_name: str,
     *,
-    consent_source=None,
-    dry_run=False,
-    batch_size=BATCH_SIZE,
-    progress=None,
-):
+    user: AbstractBaseUser | None = None,
+    consent_source: str | None = None,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[Report, float], None] | None = None,
+) -> Report:
     """Imports a binary, seekable CSV stream into newsletter and returns the Report.
 
     consent_source: the operator's statement of where the readers agreed; given,
     the imported addresses are confirmed, otherwise they stay pending and are
     sent nothing. progress(report, share of the file read) is called after each
     batch is committed. Raises UnreadableFile, having written nothing, when the
-    file as a whole cannot be read.
+    file as a whole cannot be read. A real run is recorded in the audit log
+    under user, the one who brought the list.
     """
     report = Report()
     confirmed = Status.CONFIRMED if consent_source else Status.PENDING
@@ -610,4 +622,17 @@ def import_subscribers(
                 progress(report, min(stream.tell() / size, 1.0))
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run:
+        log(
+            newsletter,
+            log_actions.IMPORT,
+            user=user,
+            data={
+                "file": file_name,
+                "confirmed": bool(consent_source),
+                "imported": report.imported,
+                "merged": report.merged,
+                "skipped": sum(len(rows) for rows in report.skipped.values()),
+            },
+        )
     return report

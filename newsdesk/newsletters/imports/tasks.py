@@ -6,7 +6,7 @@ from newsdesk.newsletters.imports.importer import Report, UnreadableFile, import
 from newsdesk.newsletters.models import SubscriberImport
 
 
-def start_import(upload, consent_source=""):
+def start_import(upload: SubscriberImport, consent_source: str = "") -> bool:
     """Queues an uploaded list for the worker; consent_source given, its addresses are imported confirmed.
 
     Returns False, queuing nothing, if it was started already (a second click, another editor).
@@ -39,7 +39,7 @@ def import_uploaded_list(import_id):
     Run again (a worker died), it starts over; the import merges what is
     already there, so nothing is doubled.
     """
-    upload = SubscriberImport.objects.select_related("newsletter").get(pk=import_id)
+    upload = SubscriberImport.objects.select_related("newsletter", "created_by").get(pk=import_id)
     _record(
         upload,
         Report(format=upload.format),
@@ -55,6 +55,7 @@ def import_uploaded_list(import_id):
                 upload.newsletter,
                 stream,
                 upload.file_name,
+                user=upload.created_by,
                 consent_source=upload.consent_source or None,
                 progress=lambda report, share: _record(upload, report, share),
             )

@@ -167,7 +167,7 @@ def ghost_export(request, newsletter_id):
         raise PermissionDenied
     newsletter = get_object_or_404(Newsletter, pk=newsletter_id)
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(row) for row in exports.ghost_members(newsletter))
+    rows = (writer.writerow(row) for row in exports.export_ghost_members(newsletter, request.user))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{newsletter.slug}-ghost-members.csv"'
     return response

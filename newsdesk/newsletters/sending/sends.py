@@ -9,14 +9,17 @@ issue's status; workers look at it before every chunk of messages.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, DateTimeField, F, Q, Value
 from django.utils import timezone
+from wagtail.log_actions import log
 
+from newsdesk.newsletters import log_actions
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Newsletter, Subscription
 from newsdesk.newsletters.sending import delivery, issues
 from newsdesk.newsletters.sending.tasks import enqueue_batch
@@ -59,6 +62,7 @@ def _freeze_audience(issue):
     names = ", ".join(quote(Delivery._meta.get_field(name).column) for name in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(Delivery._meta.db_table)} ({names}) {sql}", params)
+        return cursor.rowcount
 
 
 def audience_size(newsletter: Newsletter) -> int:
@@ -83,7 +87,7 @@ def _make_batches(issue):
 
 
 @transaction.atomic
-def start(issue):
+def start(issue: Issue, user: AbstractBaseUser | None = None) -> Issue:
     """Sends a draft or scheduled issue to its newsletter's confirmed subscribers, now."""
     now = timezone.now()
     issue = Issue.objects.select_for_update().select_related("newsletter__host").get(pk=issue.pk)
@@ -101,14 +105,15 @@ def start(issue):
     issue.email_html, issue.email_text = issues.render_email(issue)
     issue.status, issue.started_at = IssueStatus.SENDING, now
     issue.save(update_fields=["email_html", "email_text", "status", "started_at"])
-    _freeze_audience(issue)
+    recipients = _freeze_audience(issue)
+    log(issue, log_actions.SEND, user=user, data={"recipients": recipients})
     for batch in _make_batches(issue):
         enqueue_batch(batch.pk)
     delivery.finish_if_complete(issue)
     return issue
 
 
-def schedule(issue, at):
+def schedule(issue: Issue, at: datetime, user: AbstractBaseUser | None = None) -> None:
     if at <= timezone.now():
         raise ValidationError("Choose a time in the future.")
     changed = Issue.objects.filter(
@@ -116,28 +121,36 @@ def schedule(issue, at):
     ).update(status=IssueStatus.SCHEDULED, scheduled_at=at)
     if not changed:
         raise ValidationError("Only a draft can be scheduled.")
-
-
-def unschedule(issue):
-    Issue.objects.filter(pk=issue.pk, status=IssueStatus.SCHEDULED).update(
-        status=IssueStatus.DRAFT, scheduled_at=None
-    )
-
-
-def pause(issue):
-    return bool(
-        Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
-            status=IssueStatus.PAUSED
-        )
-    )
+    log(issue, log_actions.SCHEDULE, user=user, data={"at": at.isoformat()})
 
 
 @transaction.atomic
-def resume(issue):
+def unschedule(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
+    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.SCHEDULED).update(
+        status=IssueStatus.DRAFT, scheduled_at=None
+    ):
+        return False
+    log(issue, log_actions.UNSCHEDULE, user=user)
+    return True
+
+
+@transaction.atomic
+def pause(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
+    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
+        status=IssueStatus.PAUSED
+    ):
+        return False
+    log(issue, log_actions.PAUSE, user=user)
+    return True
+
+
+@transaction.atomic
+def resume(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
     if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.PAUSED).update(
         status=IssueStatus.SENDING
     ):
         return False
+    log(issue, log_actions.RESUME, user=user)
     for pk in DeliveryBatch.objects.filter(
         issue=issue, status=DeliveryBatch.Status.QUEUED
     ).values_list("pk", flat=True):
@@ -146,13 +159,14 @@ def resume(issue):
 
 
 @transaction.atomic
-def cancel(issue):
+def cancel(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
     """Stops the send; what the server already took stays sent, nothing else goes out."""
     cancellable = [IssueStatus.SENDING, IssueStatus.PAUSED, IssueStatus.SCHEDULED]
     if not Issue.objects.filter(pk=issue.pk, status__in=cancellable).update(
         status=IssueStatus.CANCELLED, finished_at=timezone.now()
     ):
         return False
+    log(issue, log_actions.CANCEL, user=user)
     issue.deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.CANCELLED)
     issue.batches.filter(status=DeliveryBatch.Status.QUEUED).update(
         status=DeliveryBatch.Status.DONE
@@ -160,7 +174,7 @@ def cancel(issue):
     return True
 
 
-def resume_stalled_batches(issue=None, now=None):
+def resume_stalled_batches(issue: Issue | None = None, now: datetime | None = None) -> list[int]:
     """Queues again the batches whose worker is presumed dead, or whose retry is overdue."""
     stalled = delivery.stalled_batches(issue, now)
     with transaction.atomic():
@@ -169,7 +183,7 @@ def resume_stalled_batches(issue=None, now=None):
     return stalled
 
 
-def start_scheduled_sends(now=None):
+def start_scheduled_sends(now: datetime | None = None) -> None:
     """Starts the issues whose time has come; the periodic job calls it every minute."""
     due = Issue.objects.filter(
         status=IssueStatus.SCHEDULED, scheduled_at__lte=now or timezone.now()
@@ -204,7 +218,7 @@ class Progress:
         return self.status in (IssueStatus.SENT, IssueStatus.CANCELLED)
 
 
-def progress(issue, now=None):
+def progress(issue: Issue, now: datetime | None = None) -> Progress:
     now = now or timezone.now()
     statuses = {status: Count("pk", filter=Q(status=status)) for status in Delivery.Status.values}
     counts = issue.deliveries.aggregate(

@@ -99,11 +99,11 @@ def control(request, pk, action):
             form = ScheduleForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(form.errors["at"])
-            sends.schedule(issue, form.cleaned_data["at"])
+            sends.schedule(issue, form.cleaned_data["at"], request.user)
             messages.success(request, "The issue is scheduled.")
         else:
             function, done = ACTIONS[action]
-            function(issue)
+            function(issue, request.user)
             messages.success(request, done)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -48,6 +48,8 @@ class Command(BaseCommand):
                     newsletter,
                     stream,
                     file.name,
+                    # The command line acts as nobody in particular: "system" in the audit log.
+                    user=None,
                     consent_source=consent_source.strip() or None,
                     dry_run=dry_run,
                 )
