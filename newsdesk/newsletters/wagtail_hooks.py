@@ -12,8 +12,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from newsdesk.newsletters import log_actions
+from newsdesk.newsletters.imports import exports
 from newsdesk.newsletters.imports import views as subscriber_list_views
-from newsdesk.newsletters.imports.exports import csv_safe
 from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
 from newsdesk.newsletters.sending import views as issue_views
 
@@ -49,7 +49,15 @@ class NewsletterViewSet(SnippetViewSet):
 
 
 class SubscriptionIndexView(IndexView):
-    custom_field_preprocess = {"subscriber.email": {"csv": csv_safe, "xlsx": csv_safe}}
+    custom_field_preprocess = {
+        "subscriber.email": {"csv": exports.csv_safe, "xlsx": exports.csv_safe}
+    }
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        # One entry for each newsletter whose readers are in the file.
+        for newsletter in Newsletter.objects.filter(pk__in=queryset.values("newsletter_id")):
+            exports.log_export(newsletter, self.request.user, spreadsheet_format.upper())
+        return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
 class SubscriptionPermissionPolicy(ModelPermissionPolicy):

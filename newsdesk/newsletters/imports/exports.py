@@ -51,7 +51,12 @@ def ghost_members(newsletter):
         yield [row.get(column, "") for column in GHOST_COLUMNS]
 
 
+def log_export(newsletter: Newsletter, user: AbstractBaseUser | None, file_format: str) -> None:
+    """Records in the audit log that user took the newsletter's readers away, and in which format."""
+    log(newsletter, log_actions.EXPORT, user=user, data={"format": file_format})
+
+
 def export_ghost_members(newsletter: Newsletter, user: AbstractBaseUser | None) -> Iterator[list]:
     """ghost_members, recorded in the audit log as taken away by user."""
-    log(newsletter, log_actions.EXPORT, user=user, data={"format": "Ghost members CSV"})
+    log_export(newsletter, user, "Ghost members CSV")
     return ghost_members(newsletter)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from newsdesk.newsletters.models import Issue
+from newsdesk.newsletters.models import Issue, Subscriber, Subscription
 from newsdesk.newsletters.sending import sends
 from newsdesk.newsletters.tests.test_admin_import import GHOST_FILE, UPLOAD_URL, csv_file
 
@@ -107,3 +107,22 @@ def test_imports_and_exports_are_logged_with_who_brought_or_took_the_list(
     }
     assert any("Imported “list.csv” (pending)" in row and "system" in row for row in rows)
     assert any("Imported “ghost.csv” (pending)" in row and "chief" in row for row in rows)
+
+
+def test_the_subscriber_list_export_is_logged_for_each_newsletter_in_it(editor_client, newsletters):
+    for slug in ("briefing", "explainer"):
+        Subscription.objects.create(
+            subscriber=Subscriber.objects.create(email=f"{slug}@example.org"),
+            newsletter=newsletters[slug],
+        )
+    url = "/admin/snippets/newsletters/subscription/"
+    editor_client.get(url, {"newsletter": newsletters["briefing"].pk, "export": "xlsx"})
+    editor_client.get(url, {"export": "csv"})
+    assert entries(newsletters["briefing"]) == [
+        ("newsletters.export", "chief", "Exported the subscribers (XLSX)"),
+        ("newsletters.export", "chief", "Exported the subscribers (CSV)"),
+    ]
+    assert entries(newsletters["explainer"]) == [
+        ("newsletters.export", "chief", "Exported the subscribers (CSV)")
+    ]
+    assert entries(newsletters["closed"]) == []
