@@ -33,6 +33,7 @@ from newsdesk.newsletters.models import (
     ConsentRecord,
     Newsletter,
     Subscriber,
+    SubscriberImport,
     Subscription,
     Suppression,
 )
@@ -263,7 +264,7 @@ class Report:
     )  # reason → row numbers, header = row 1
 
     @classmethod
-    def of(cls, upload):
+    def of(cls, upload: SubscriberImport) -> "Report":
         """The report of a SubscriberImport, as far as it has got."""
         return cls(
             format=upload.format,
@@ -273,10 +274,10 @@ class Report:
             skipped=upload.skipped,
         )
 
-    def skip(self, reason, row):
+    def skip(self, reason: str, row: int) -> None:
         self.skipped.setdefault(reason, []).append(row)
 
-    def summary(self):
+    def summary(self) -> list[tuple[str, int]]:
         """(label, count) pairs, in the order both the command and the admin give them."""
         return [
             ("Rows read", self.rows_read),
@@ -285,7 +286,7 @@ class Report:
             ("Skipped", sum(len(rows) for rows in self.skipped.values())),
         ]
 
-    def lines(self):
+    def lines(self) -> list[str]:
         lines = [f"Format: {self.format}"] + [
             f"{label}: {count}" for label, count in self.summary()
         ]
@@ -320,7 +321,7 @@ class Preview:
     rows: list[list[str]]
 
     @property
-    def mapping(self):
+    def mapping(self) -> dict[str, str]:
         return self.format.mapping(self.headers)
 
 

@@ -5,7 +5,7 @@ the same normalised event; this turns the ones that mean "stop mailing this
 address" into a suppression.
 """
 
-from anymail.signals import EventType
+from anymail.signals import AnymailTrackingEvent, EventType
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from django.conf import settings
 from django.http import Http404
@@ -21,7 +21,9 @@ REASONS = {
 }
 
 
-def suppress_on_tracking_event(sender, event, esp_name, **kwargs):
+def suppress_on_tracking_event(
+    sender, event: AnymailTrackingEvent, esp_name: str, **kwargs
+) -> None:
     reason = REASONS.get(event.event_type)
     if reason and event.recipient:
         detail = event.description or event.mta_response or ""

@@ -81,7 +81,7 @@ connections = _Connections()
 _mails = {}
 
 
-def issue_mail(issue):
+def issue_mail(issue: Issue) -> IssueMail:
     """The prepared email of an issue, made once per worker process."""
     key = (issue.pk, issue.started_at)
     if key not in _mails:
@@ -94,7 +94,7 @@ def _answer(code, text):
     return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:500]
 
 
-def transmit(sender, recipient, message):
+def transmit(sender: str, recipient: str, message: bytes) -> tuple[int, str]:
     """(code, answer) of the server for one message; raises ServerUnavailable when the connection fails.
 
     The exception's second argument tells whether the message may have been taken (DATA was under way).
@@ -132,7 +132,7 @@ def _transaction(sender, recipient, message):
         raise ServerUnavailable(str(error) or error.__class__.__name__, in_data) from error
 
 
-def claim(batch_id, now=None):
+def claim(batch_id: int, now: datetime | None = None) -> DeliveryBatch | None:
     """Takes the batch if it is free (or its worker is presumed dead); None if another worker has it."""
     now = now or timezone.now()
     lease = now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)

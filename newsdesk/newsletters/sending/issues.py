@@ -6,7 +6,7 @@ recipient's own into a copy, so a send to 100,000 renders no template.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import css_inline
 from django.core.exceptions import ValidationError
@@ -17,11 +17,11 @@ from django.utils import timezone
 from wagtail.models import Site
 from wagtail.rich_text import expand_db_html
 
-from newsdesk.articles.models import published_articles
+from newsdesk.articles.models import ArticlePage, published_articles
 from newsdesk.core.links import absolute_url
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.core.sanitise import sanitise_rich_text
-from newsdesk.newsletters.models import Issue, IssueStory
+from newsdesk.newsletters.models import Issue, IssueStory, Newsletter
 
 UNSUBSCRIBE_PLACEHOLDER = "NEWSDESK-UNSUBSCRIBE-URL"
 PREFERENCES_PLACEHOLDER = "NEWSDESK-PREFERENCES-URL"
@@ -30,14 +30,16 @@ DEFAULT_SINCE = timedelta(hours=24)
 IMAGE_SPEC = "fill-1200x675|format-jpeg"
 
 
-def previous_issue(newsletter, before=None):
+def previous_issue(newsletter: Newsletter, before: Issue | None = None) -> Issue | None:
     issues = Issue.objects.filter(newsletter=newsletter, started_at__isnull=False)
     if before is not None and before.pk:
         issues = issues.exclude(pk=before.pk)
     return issues.order_by("-started_at").first()
 
 
-def latest_articles(newsletter, since=None, exclude_issue=None):
+def latest_articles(
+    newsletter: Newsletter, since: datetime | None = None, exclude_issue: Issue | None = None
+) -> list[ArticlePage]:
     """The newest published stories since the newsletter's previous issue (or the last day)."""
     if since is None:
         previous = previous_issue(newsletter, before=exclude_issue)
@@ -45,14 +47,16 @@ def latest_articles(newsletter, since=None, exclude_issue=None):
     return list(published_articles().filter(first_published_at__gt=since)[:AUTO_STORIES])
 
 
-def stories_of(issue):
+def stories_of(issue: Issue) -> list[ArticlePage]:
     """The stories an editor picked, in their order; or, when none were picked, the latest."""
     picked = [story.article for story in issue.stories.all()]
     return picked or latest_articles(issue.newsletter, exclude_issue=issue)
 
 
 @transaction.atomic
-def build_issue(newsletter, subject=None, since_hours=None):
+def build_issue(
+    newsletter: Newsletter, subject: str | None = None, since_hours: float | None = None
+) -> Issue:
     """An issue of the latest stories, as `newsdesk send_newsletter` makes it; stores nothing if there are none."""
     since = timezone.now() - timedelta(hours=since_hours) if since_hours is not None else None
     articles = latest_articles(newsletter, since)
@@ -68,7 +72,7 @@ def build_issue(newsletter, subject=None, since_hours=None):
     return issue
 
 
-def add_stories(issue, articles):
+def add_stories(issue: Issue, articles: list[ArticlePage]) -> None:
     IssueStory.objects.bulk_create(
         IssueStory(issue=issue, article=article, sort_order=order)
         for order, article in enumerate(articles)
@@ -108,24 +112,24 @@ def _context(issue, personal):
     }
 
 
-def render_email(issue):
+def render_email(issue: Issue) -> tuple[str, str]:
     """(HTML with inlined CSS, plain text), with placeholders for each recipient's links."""
     context = _context(issue, personal=True)
     html = css_inline.inline(render_to_string("newsletters/email/issue.html", context))
     return html, render_to_string("newsletters/email/issue.txt", context)
 
 
-def without_personal_links(text):
+def without_personal_links(text: str) -> str:
     """The email for eyes other than a subscriber's: its personal links lead to the newsletters page."""
     index = absolute_url(reverse("newsletters:index"))
     return text.replace(UNSUBSCRIBE_PLACEHOLDER, index).replace(PREFERENCES_PLACEHOLDER, index)
 
 
-def render_sample(issue):
+def render_sample(issue: Issue) -> tuple[str, str]:
     """(HTML, text) as a reader would see them, for previews and tests."""
     return tuple(without_personal_links(part) for part in render_email(issue))
 
 
-def web_context(issue):
+def web_context(issue: Issue) -> dict:
     """The public archive page of a sent issue: no personal links."""
     return _context(issue, personal=False)

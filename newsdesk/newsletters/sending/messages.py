@@ -11,6 +11,7 @@ test copy is an ordinary Django email (`test_issue_message`).
 import base64
 import hashlib
 import hmac
+from datetime import datetime
 from email.header import Header
 from email.utils import format_datetime, formataddr
 
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from newsdesk.newsletters.models import Subscriber
+from newsdesk.newsletters.models import Issue, Subscriber
 from newsdesk.newsletters.sending import issues
 from newsdesk.newsletters.sending.issues import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER
 from newsdesk.newsletters.subscribers import tokens
@@ -42,7 +43,7 @@ BOUNDARY = "newsdesk-alternative-7f3c9a"
 CRLF = "\r\n"
 
 
-def message_id(issue_id, subscriber_id, domain):
+def message_id(issue_id: int, subscriber_id: int, domain: str) -> str:
     """The same for every attempt at one issue to one subscriber, so that a repeat is recognisably a repeat.
 
     The digest keeps ids unique between installations whose database ids coincide.
@@ -61,7 +62,7 @@ def _b64_lines(text):
 class IssueMail:
     """The prepared email of one issue; `for_recipient` makes each copy."""
 
-    def __init__(self, issue):
+    def __init__(self, issue: Issue):
         newsletter = issue.newsletter
         self.issue_id = issue.pk
         self.newsletter_id = newsletter.pk
@@ -89,10 +90,10 @@ class IssueMail:
         self.mailto = settings.NEWSLETTER_UNSUBSCRIBE_MAILTO
         self.dkim_key = settings.DKIM_PRIVATE_KEY.encode() if settings.DKIM_PRIVATE_KEY else None
 
-    def message_id(self, subscriber_id):
+    def message_id(self, subscriber_id: int) -> str:
         return message_id(self.issue_id, subscriber_id, self.domain)
 
-    def for_recipient(self, subscriber_id, email, date=None):
+    def for_recipient(self, subscriber_id: int, email: str, date: datetime | None = None) -> bytes:
         unsubscribe = tokens.unsubscribe_url(subscriber_id, self.newsletter_id)
         preferences = tokens.preferences_url(Subscriber(pk=subscriber_id))
         list_unsubscribe = f"<{unsubscribe}>"
@@ -124,7 +125,7 @@ class IssueMail:
         return message
 
 
-def sign(message, private_key):
+def sign(message: bytes, private_key: bytes) -> bytes:
     signature = dkim.sign(
         message,
         settings.DKIM_SELECTOR.encode(),
@@ -136,7 +137,7 @@ def sign(message, private_key):
     return signature + message
 
 
-def test_issue_message(issue, address):
+def test_issue_message(issue: Issue, address: str) -> EmailMultiAlternatives:
     """An issue as its readers will get it, to an editor's own address; marked as a test."""
     html, text = issues.render_sample(issue)
     newsletter = issue.newsletter

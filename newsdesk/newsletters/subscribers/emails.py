@@ -4,10 +4,13 @@ from django.template.loader import render_to_string
 from wagtail.models import Site
 
 from newsdesk.core.models import NewsroomSettings
+from newsdesk.newsletters.models import Newsletter, Subscriber
 from newsdesk.newsletters.subscribers import tokens
 
 
-def confirmation_message(subscriber, newsletters):
+def confirmation_message(
+    subscriber: Subscriber, newsletters: list[Newsletter]
+) -> EmailMultiAlternatives:
     """The double opt-in email, as plain text and HTML, for one or several newsletters."""
     site = Site.objects.filter(is_default_site=True).first()
     context = {
