@@ -16,13 +16,13 @@ def _ghost_time(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else ""
 
 
-def csv_safe(value):
+def csv_safe(value: object) -> str:
     """Spreadsheets run cells that start with these as formulas; an address may legally start with one."""
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def ghost_members(newsletter):
+def ghost_members(newsletter: Newsletter) -> Iterator[list[str]]:
     """The header, then a row per confirmed or unsubscribed reader, in the layout of Ghost's members export.
 
     Pending readers are left out: Ghost has no such state, and a member there
@@ -56,7 +56,9 @@ def log_export(newsletter: Newsletter, user: AbstractBaseUser | None, file_forma
     log(newsletter, log_actions.EXPORT, user=user, data={"format": file_format})
 
 
-def export_ghost_members(newsletter: Newsletter, user: AbstractBaseUser | None) -> Iterator[list]:
+def export_ghost_members(
+    newsletter: Newsletter, user: AbstractBaseUser | None
+) -> Iterator[list[str]]:
     """ghost_members, recorded in the audit log as taken away by user."""
     log_export(newsletter, user, "Ghost members CSV")
     return ghost_members(newsletter)

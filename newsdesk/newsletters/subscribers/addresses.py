@@ -26,7 +26,7 @@ def _problem(address):
     return ""
 
 
-def normalise_address(raw):
+def normalise_address(raw: str | None) -> str:
     """The address as it will be stored and mailed to; ValidationError with a clear message if unusable."""
     address = (raw or "").strip()
     problem = _problem(address)

@@ -1,8 +1,10 @@
 import time
+from collections.abc import Sequence
 
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 
 from newsdesk.newsletters.models import Newsletter, Subscription
@@ -15,7 +17,7 @@ _STARTED_SALT = "newsdesk.newsletters.form-started"
 EXPIRED_FORM = "This form is out of date. Reload the page and try again."
 
 
-def started_token(at=None):
+def started_token(at: float | None = None) -> str:
     """The signed time a form was shown, for the minimum fill time."""
     return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
 
@@ -87,7 +89,12 @@ def _errors_by_place(form):
     return errors
 
 
-def subscribe_form_context(request, newsletters, form=None, message=""):
+def subscribe_form_context(
+    request: HttpRequest,
+    newsletters: Sequence[Newsletter],
+    form: "SubscribeForm | None" = None,
+    message: str = "",
+) -> dict:
     """What the subscribe form template needs: fresh, or after a submission (form)."""
     data = form.data if form is not None else {}
     cleaned = getattr(form, "cleaned_data", {})

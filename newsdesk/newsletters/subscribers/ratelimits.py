@@ -5,7 +5,7 @@ import hashlib
 from django.core.cache import cache
 
 
-def allow(scope, key, limit, period):
+def allow(scope: str, key: object, limit: int, period: int) -> bool:
     """Counts one hit for key; False once it has had more than `limit` hits in this window of `period` seconds."""
     digest = hashlib.sha256(
         str(key).encode()

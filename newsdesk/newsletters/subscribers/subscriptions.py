@@ -4,13 +4,15 @@ Every change leaves a ConsentRecord: when, how, from which address and
 browser, and the words the reader was shown.
 """
 
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.models import ConsentRecord, Newsletter, Subscriber, Subscription
 from newsdesk.newsletters.subscribers import ratelimits
 from newsdesk.newsletters.subscribers.tasks import send_confirmation_email
 
@@ -32,11 +34,11 @@ Status = Subscription.Status
 Method = Subscription.Method
 
 
-def consent_wording(newsletters):
+def consent_wording(newsletters: Sequence[Newsletter]) -> str:
     return CONSENT_WORDING.format(names=_names(newsletters))
 
 
-def confirm_wording(newsletters):
+def confirm_wording(newsletters: Sequence[Newsletter]) -> str:
     return CONFIRM_WORDING.format(names=_names(newsletters))
 
 
@@ -55,7 +57,9 @@ class Consent:
     wording: str
 
     @classmethod
-    def from_request(cls, request, wording, source_url=None):
+    def from_request(
+        cls, request: HttpRequest, wording: str, source_url: str | None = None
+    ) -> "Consent":
         """source_url: the page the reader acted on, when it is not this request's own page."""
         return cls(
             ip_address=request.META.get("REMOTE_ADDR") or None,
@@ -64,7 +68,7 @@ class Consent:
             wording=wording,
         )
 
-    def record(self, subscription, action, method, at):
+    def record(self, subscription: Subscription, action: str, method: str, at: datetime) -> None:
         ConsentRecord.objects.create(
             subscription=subscription,
             action=action,
@@ -82,7 +86,7 @@ def _within(limit, scope, key):
     return ratelimits.allow(scope, key, count, int(period.total_seconds()))
 
 
-def request_subscription(email, newsletters, consent):
+def request_subscription(email: str, newsletters: Sequence[Newsletter], consent: Consent) -> bool:
     """Records pending subscriptions and queues one confirmation email.
 
     Returns whether an email was queued. Callers must give the reader the same
@@ -134,7 +138,7 @@ def _withdraw(subscription, method, consent, now):
 
 
 @transaction.atomic
-def confirm(subscriptions, consent):
+def confirm(subscriptions: Iterable[Subscription], consent: Consent) -> None:
     """Confirms the pending ones; confirmed and unsubscribed ones stay as they are."""
     now = timezone.now()
     for subscription in subscriptions:
@@ -143,7 +147,12 @@ def confirm(subscriptions, consent):
 
 
 @transaction.atomic
-def set_preferences(subscriber, shown, wanted, consent):
+def set_preferences(
+    subscriber: Subscriber,
+    shown: Iterable[Newsletter],
+    wanted: Collection[Newsletter],
+    consent: Consent,
+) -> None:
     """Turns each newsletter shown on the preferences page on or off as the reader ticked it.
 
     The page was reached through a link mailed to the address, so a newsletter
@@ -165,14 +174,14 @@ def set_preferences(subscriber, shown, wanted, consent):
 
 
 @transaction.atomic
-def unsubscribe_all(subscriber, consent):
+def unsubscribe_all(subscriber: Subscriber, consent: Consent) -> None:
     now = timezone.now()
     for subscription in subscriber.subscriptions.exclude(status=Status.UNSUBSCRIBED):
         _withdraw(subscription, Method.LEAVE_ALL, consent, now)
 
 
 @transaction.atomic
-def unsubscribe(subscription, consent):
+def unsubscribe(subscription: Subscription, consent: Consent) -> None:
     """The one-click link of a newsletter's emails (RFC 8058): leaves that newsletter only."""
     if subscription.status != Status.UNSUBSCRIBED:
         _withdraw(subscription, Method.ONE_CLICK, consent, timezone.now())
