@@ -2,16 +2,35 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import snippets
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.narration import admin_views
+from newsdesk.narration import admin_views, workflows
 from newsdesk.narration.models import Pronunciation
 
 
-class PronunciationViewSet(SnippetViewSet):
+class PronunciationCreateView(snippets.CreateView):
+    def save_instance(self):
+        return workflows.add_pronunciation(self.form, self.request.user)
+
+
+class PronunciationEditView(snippets.EditView):
+    def save_instance(self):
+        return workflows.change_pronunciation(self.form, self.request.user)
+
+
+class PronunciationDeleteView(snippets.DeleteView):
+    def delete_action(self):
+        workflows.remove_pronunciation(self.object, self.request.user)
+
+
+class PronunciationViewSet(snippets.SnippetViewSet):
     model = Pronunciation
+    add_view_class = PronunciationCreateView
+    edit_view_class = PronunciationEditView
+    delete_view_class = PronunciationDeleteView
     icon = "media"
     menu_label = "Pronunciations"
     menu_order = 310
@@ -52,4 +71,37 @@ def narration_header_button(page, user, view_name, next_url=None):
             reverse("narration_admin_edit", args=[page.pk]),
             icon_name="media",
             priority=80,
+        )
+
+
+@hooks.register("register_log_actions")
+def narration_log_actions(actions):
+    actions.register_action(workflows.RENARRATE, "Narrate again", "Narrated again")
+
+    @actions.register_action(workflows.CHANGE)
+    class ChangeNarration(LogFormatter):
+        label = "Change narration"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            if not data.get("enabled", True):
+                return "Narration switched off"
+            return f"Narration switched on, in {data.get('language', '?')}"
+
+    class PronunciationFormatter(LogFormatter):
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return f"{self.message}: {data.get('word')} said as {data.get('say_as')}"
+
+    for action, label, message in [
+        (workflows.ADD_PRONUNCIATION, "Add a pronunciation", "Added to the pronunciation list"),
+        (workflows.CHANGE_PRONUNCIATION, "Change a pronunciation", "Pronunciation changed"),
+        (
+            workflows.REMOVE_PRONUNCIATION,
+            "Remove a pronunciation",
+            "Removed from the pronunciation list",
+        ),
+    ]:
+        actions.register_action(action)(
+            type("Formatter", (PronunciationFormatter,), {"label": label, "message": message})
         )
