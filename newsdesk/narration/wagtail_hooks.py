@@ -74,34 +74,41 @@ def narration_header_button(page, user, view_name, next_url=None):
         )
 
 
+class ChangeNarrationFormatter(LogFormatter):
+    label = "Change narration"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        if not data.get("enabled", True):
+            return "Narration off"
+        return f"Narration on, in {data.get('language', '?')}"
+
+
+class PronunciationFormatter(LogFormatter):
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"{self.message}: {data.get('word')} said as {data.get('say_as')}"
+
+
+class AddPronunciationFormatter(PronunciationFormatter):
+    label = "Add a pronunciation"
+    message = "Added to the pronunciation list"
+
+
+class ChangePronunciationFormatter(PronunciationFormatter):
+    label = "Change a pronunciation"
+    message = "Pronunciation changed"
+
+
+class RemovePronunciationFormatter(PronunciationFormatter):
+    label = "Remove a pronunciation"
+    message = "Removed from the pronunciation list"
+
+
 @hooks.register("register_log_actions")
 def narration_log_actions(actions):
     actions.register_action(workflows.RENARRATE, "Narrate again", "Narrated again")
-
-    @actions.register_action(workflows.CHANGE)
-    class ChangeNarration(LogFormatter):
-        label = "Change narration"
-
-        def format_message(self, log_entry):
-            data = log_entry.data
-            if not data.get("enabled", True):
-                return "Narration switched off"
-            return f"Narration switched on, in {data.get('language', '?')}"
-
-    class PronunciationFormatter(LogFormatter):
-        def format_message(self, log_entry):
-            data = log_entry.data
-            return f"{self.message}: {data.get('word')} said as {data.get('say_as')}"
-
-    for action, label, message in [
-        (workflows.ADD_PRONUNCIATION, "Add a pronunciation", "Added to the pronunciation list"),
-        (workflows.CHANGE_PRONUNCIATION, "Change a pronunciation", "Pronunciation changed"),
-        (
-            workflows.REMOVE_PRONUNCIATION,
-            "Remove a pronunciation",
-            "Removed from the pronunciation list",
-        ),
-    ]:
-        actions.register_action(action)(
-            type("Formatter", (PronunciationFormatter,), {"label": label, "message": message})
-        )
+    actions.register_action(workflows.CHANGE)(ChangeNarrationFormatter)
+    actions.register_action(workflows.ADD_PRONUNCIATION)(AddPronunciationFormatter)
+    actions.register_action(workflows.CHANGE_PRONUNCIATION)(ChangePronunciationFormatter)
+    actions.register_action(workflows.REMOVE_PRONUNCIATION)(RemovePronunciationFormatter)

@@ -123,8 +123,8 @@ def test_changing_the_narration_settings_is_in_the_audit_log(
         editor_client.post(url, {"language": "en-GB"})  # unchanged: not logged
     entries = PageLogEntry.objects.filter(action="narration.change").order_by("pk")
     assert [(e.page_id, e.user.username, e.message) for e in entries] == [
-        (article.pk, "chief", "Narration switched on, in en-GB"),
-        (article.pk, "chief", "Narration switched off"),
+        (article.pk, "chief", "Narration on, in en-GB"),
+        (article.pk, "chief", "Narration off"),
     ]
 
 
