@@ -41,11 +41,12 @@ test-production:
 	  echo "SKIPPED the production run: PostgreSQL or Redis is not reachable (see above)."; \
 	fi
 
+# The narration extra (piper-tts, GPL-3.0-or-later) is installed by both: see LICENSE.
 install: $(UV)
-	$(UV) sync --frozen --inexact --no-dev
+	$(UV) sync --frozen --inexact --no-dev --extra narration
 
 install-test: $(UV)
-	$(UV) sync --frozen --inexact
+	$(UV) sync --frozen --inexact --extra narration
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)

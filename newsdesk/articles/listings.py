@@ -24,7 +24,7 @@ class Listing:
     articles: QuerySet = field(default_factory=published_articles)
     subject: object = None
 
-    def feed_url(self, feed_format):
+    def feed_url(self, feed_format: str) -> str:
         if self.kind == "all":
             return reverse("articles_feed", kwargs={"feed_format": feed_format})
         return reverse(
@@ -33,26 +33,26 @@ class Listing:
         )
 
     @property
-    def rss_url(self):
+    def rss_url(self) -> str:
         return self.feed_url("rss")
 
     @property
-    def atom_url(self):
+    def atom_url(self) -> str:
         return self.feed_url("atom")
 
 
-def everything():
+def everything() -> Listing:
     return Listing(kind="all", title="Latest stories", url="/")
 
 
-def for_section(slug):
+def for_section(slug: str) -> Listing:
     section = SectionPage.objects.live().public().filter(slug=slug).first()
     if section is None:
         raise Http404("No such section.")
     return of_section(section)
 
 
-def of_section(section):
+def of_section(section: SectionPage) -> Listing:
     return Listing(
         kind="section",
         title=section.title,
@@ -64,7 +64,7 @@ def of_section(section):
     )
 
 
-def for_tag(slug):
+def for_tag(slug: str) -> Listing:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         raise Http404("No such tag.")
@@ -78,7 +78,7 @@ def for_tag(slug):
     )
 
 
-def for_author(slug):
+def for_author(slug: str) -> Listing:
     contributor = Contributor.objects.filter(slug=slug).first()
     if contributor is None:
         raise Http404("No such author.")
@@ -96,7 +96,7 @@ def for_author(slug):
 LISTINGS = {"section": for_section, "tag": for_tag, "author": for_author}
 
 
-def listing(kind, slug):
+def listing(kind: str, slug: str) -> Listing:
     if kind not in LISTINGS:
         raise Http404("No such list of stories.")
     return LISTINGS[kind](slug)

@@ -6,10 +6,12 @@ and pull quotes, which repeat words the story already has.
 
 import html
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
+from wagtail.blocks import StreamValue
 
 WORDS_PER_MINUTE = 230
 
@@ -25,7 +27,7 @@ def _plain(markup):
     return " ".join(html.unescape(strip_tags(normalize_newlines(markup))).split())
 
 
-def body_passages(body):
+def body_passages(body: StreamValue) -> Iterator[Passage]:
     for block in body:
         if block.block_type == "paragraph":
             text = _plain(block.value.source)
@@ -39,10 +41,10 @@ def body_passages(body):
             )
 
 
-def word_count(passages):
+def word_count(passages: Iterable[Passage]) -> int:
     return sum(len(passage.text.split()) + len(passage.attribution.split()) for passage in passages)
 
 
-def reading_minutes(words):
+def reading_minutes(words: int) -> int:
     """Whole minutes, rounded up; no words, no minutes."""
     return math.ceil(words / WORDS_PER_MINUTE) if words else 0

@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Orderable
 
-from newsdesk.articles.models import published_articles
+from newsdesk.articles.models import ArticlePage, published_articles
 
 
 class CuratedArticle(Orderable):
@@ -19,7 +19,7 @@ class CuratedArticle(Orderable):
         abstract = True
 
 
-def live_articles(curated_items):
+def live_articles(curated_items: models.QuerySet) -> list[ArticlePage]:
     """The live articles of an ordered list, in the editors' order; unpublished ones drop out."""
     order = list(curated_items.order_by("sort_order").values_list("article_id", flat=True))
     articles = published_articles().in_bulk(order)
@@ -33,7 +33,7 @@ class EditorsPicks(BaseSiteSetting, ClusterableModel):
     class Meta:
         verbose_name = "editors' picks"
 
-    def articles(self):
+    def articles(self) -> list[ArticlePage]:
         return live_articles(self.picks)
 
 

@@ -7,7 +7,8 @@ body, and news feed items.
 """
 
 import random
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -109,16 +110,16 @@ SYLLABLES = [
 PLACES = [(first + second).capitalize() for first in SYLLABLES for second in SYLLABLES]
 
 
-def sentence(rng, low=8, high=18):
+def sentence(rng: random.Random, low: int = 8, high: int = 18) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
     return " ".join(words).capitalize() + "."
 
 
-def paragraph(rng):
+def paragraph(rng: random.Random) -> str:
     return " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
 
 
-def ensure_sections(home):
+def ensure_sections(home: HomePage) -> list[SectionPage]:
     sections = list(SectionPage.objects.live().child_of(home))
     for title in SECTIONS[len(sections) :] if len(sections) < 3 else []:
         section = home.add_child(instance=SectionPage(title=title, slug=slugify(title)))
@@ -127,7 +128,7 @@ def ensure_sections(home):
     return sections
 
 
-def ensure_contributors(rng, wanted=20):
+def ensure_contributors(rng: random.Random, wanted: int = 20) -> list[Contributor]:
     contributors = list(Contributor.objects.all())
     for number in range(len(contributors), wanted):
         contributors.append(
@@ -141,19 +142,26 @@ def ensure_contributors(rng, wanted=20):
     return contributors
 
 
-def ensure_tags(count=50):
+def ensure_tags(count: int = 50) -> list[Tag]:
     return [
         Tag.objects.get_or_create(name=f"topic {n}", defaults={"slug": f"topic-{n}"})[0]
         for n in range(count)
     ]
 
 
-def next_step(section):
+def next_step(section: SectionPage) -> int:
     last = section.get_last_child()
     return int(last.path[-Page.steplen :], 36) + 1 if last else 1
 
 
-def article_rows(rng, section, numbers, content_type, now, spread):
+def article_rows(
+    rng: random.Random,
+    section: SectionPage,
+    numbers: Sequence[int],
+    content_type: ContentType,
+    now: datetime,
+    spread: int,
+) -> list[tuple[Page, dict]]:
     """Unsaved Page rows and the ArticlePage fields that go with each."""
     step = next_step(section)
     rows = []
@@ -188,7 +196,9 @@ def article_rows(rng, section, numbers, content_type, now, spread):
     return rows
 
 
-def generate_archive(articles, feed_items=None, seed=1, search_index=True):
+def generate_archive(
+    articles: int, feed_items: int | None = None, seed: int = 1, search_index: bool = True
+) -> dict[str, int]:
     counts = write_archive(articles, feed_items, seed)
     if search_index:
         call_command("update_index", verbosity=0)
@@ -200,7 +210,7 @@ def generate_archive(articles, feed_items=None, seed=1, search_index=True):
 
 
 @transaction.atomic
-def write_archive(articles, feed_items, seed):
+def write_archive(articles: int, feed_items: int | None, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     now = timezone.now()
     home = HomePage.objects.get()

@@ -26,12 +26,12 @@ CONTENT_FILE = Path(__file__).with_name("content.json")
 DEMO_EDITOR = "editor"
 
 
-def demo_needed():
+def demo_needed() -> bool:
     """The demo goes only into a newsroom that has no stories yet."""
     return not ArticlePage.objects.exists()
 
 
-def ensure_demo_editor(password=""):
+def ensure_demo_editor(password: str = "") -> tuple[str, str | None]:
     """Creates the demo editor; returns (username, password) when a password was set now."""
     User = get_user_model()
     user = User.objects.filter(username=DEMO_EDITOR).first()
@@ -93,7 +93,7 @@ def _post_news(items, articles, now):
 
 
 @transaction.atomic
-def load_demo(content_file=CONTENT_FILE):
+def load_demo(content_file: str | Path = CONTENT_FILE) -> dict[str, int]:
     content = json.loads(Path(content_file).read_text(encoding="utf-8"))
     now = timezone.now()
     home = HomePage.objects.get()

@@ -3,6 +3,7 @@
 import io
 import itertools
 import random
+from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -102,7 +103,7 @@ MOTIFS = {
 }
 
 
-def draw_picture(motif, palette, seed):
+def draw_picture(motif: str, palette: Sequence[str], seed: int) -> bytes:
     """A 1600×900 JPEG of the motif in the palette's three colours, the same for the same seed."""
     rng = random.Random(seed)
     top, bottom, dark = (_hex(colour) for colour in palette)

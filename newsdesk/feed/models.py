@@ -19,15 +19,15 @@ class Cursor:
     reader pages never make them see an item twice or miss one.
     """
 
-    def __init__(self, published_at, pk):
+    def __init__(self, published_at: datetime, pk: int) -> None:
         self.published_at, self.pk = published_at, pk
 
     @classmethod
-    def of(cls, item):
+    def of(cls, item: "NewsItem") -> "Cursor":
         return cls(item.first_published_at, item.pk)
 
     @classmethod
-    def parse(cls, text):
+    def parse(cls, text: str) -> "Cursor":
         """Reads a cursor from a URL; raises ValueError for anything malformed."""
         match = CURSOR_FORMAT.fullmatch(str(text))
         if match is None:
@@ -42,19 +42,19 @@ class Cursor:
     def __str__(self):
         return f"{(self.published_at - EPOCH) // timedelta(microseconds=1)}-{self.pk}"
 
-    def older(self):
+    def older(self) -> Q:
         return Q(first_published_at__lt=self.published_at) | Q(
             first_published_at=self.published_at, pk__lt=self.pk
         )
 
-    def newer(self):
+    def newer(self) -> Q:
         return Q(first_published_at__gt=self.published_at) | Q(
             first_published_at=self.published_at, pk__gt=self.pk
         )
 
 
 class NewsItemQuerySet(models.QuerySet):
-    def published(self):
+    def published(self) -> "NewsItemQuerySet":
         return (
             self.filter(live=True, first_published_at__isnull=False)
             .select_related("article", "section")
@@ -99,17 +99,17 @@ class NewsItem(DraftStateMixin, RevisionMixin, index.Indexed, models.Model):
     def __str__(self):
         return self.headline
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if "\n" in self.headline or "\r" in self.headline:
             raise ValidationError({"headline": "A headline is a single line."})
 
     @property
-    def published_at(self):
+    def published_at(self) -> datetime | None:
         return self.first_published_at
 
     @property
-    def link(self):
+    def link(self) -> str | None:
         """Where the item points: its article while that is live, else the item on the feed page."""
         if self.article_id and self.article.live:
             return self.article.url

@@ -26,7 +26,7 @@ class NewsImage(AbstractImage):
     admin_form_fields = (*Image.admin_form_fields, "caption", "credit")
 
     @property
-    def alt_text(self):
+    def alt_text(self) -> str:
         return self.description
 
 

@@ -5,8 +5,10 @@ import email.policy
 import os
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from functools import cached_property
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from pathlib import Path
 NAME = re.compile(r"^\d{8}T\d{6}\d{6}-[0-9a-f]{32}$")
 
 
-def save(directory, mail_from, rcpt_tos, content):
+def save(directory: str | Path, mail_from: str, rcpt_tos: Sequence[str], content: bytes) -> str:
     """Stores one message with its envelope, written whole or not at all; returns its name."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -32,10 +34,10 @@ class CaughtMessage:
     path: Path
 
     @cached_property
-    def parsed(self):
+    def parsed(self) -> EmailMessage:
         return email.message_from_bytes(self.path.read_bytes(), policy=email.policy.default)
 
-    def header(self, name):
+    def header(self, name: str) -> str:
         return self.parsed.get(name, "")
 
     # What the outbox lists, as attributes for templates.
@@ -45,7 +47,7 @@ class CaughtMessage:
     date = property(lambda self: self.header("Date"))
 
     @property
-    def headers(self):
+    def headers(self) -> list[tuple[str, str]]:
         return list(self.parsed.items())
 
     def _body(self, subtype):
@@ -55,20 +57,20 @@ class CaughtMessage:
         )
 
     @property
-    def text(self):
+    def text(self) -> str:
         return self._body("plain")
 
     @property
-    def html(self):
+    def html(self) -> str:
         return self._body("html")
 
 
-def messages(directory):
+def messages(directory: str | Path) -> list[CaughtMessage]:
     """Every caught message, newest first."""
     paths = sorted(Path(directory).glob("*.eml"), reverse=True) if Path(directory).is_dir() else []
     return [CaughtMessage(path.stem, path) for path in paths if NAME.match(path.stem)]
 
 
-def get(directory, name):
+def get(directory: str | Path, name: str) -> CaughtMessage | None:
     path = Path(directory) / f"{name}.eml"
     return CaughtMessage(name, path) if NAME.match(name) and path.is_file() else None

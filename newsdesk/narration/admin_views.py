@@ -2,15 +2,15 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.narration import workflows
 from newsdesk.narration.models import Narration
-from newsdesk.narration.tasks import request_narration
 
 PER_PAGE = 50
 
@@ -19,6 +19,12 @@ class NarrationForm(forms.ModelForm):
     class Meta:
         model = Narration
         fields = ["enabled", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's callable default would make Django compare with a hidden
+        # initial value; the instance's own value is what an edit changes.
+        self.fields["language"].show_hidden_initial = False
 
     def clean_language(self):
         language = self.cleaned_data["language"].strip()
@@ -49,11 +55,7 @@ def edit(request, page_id):
     narration, _ = Narration.objects.get_or_create(page=article)
     form = NarrationForm(request.POST or None, instance=narration)
     if request.method == "POST" and form.is_valid():
-        changed = form.has_changed()
-        form.save()
-        if changed and article.live:
-            # Turning narration off removes the audio; on, or a new language, narrates anew.
-            request_narration(article)
+        workflows.change_narration(article, form, request.user)
         messages.success(request, f"Narration settings of “{article.title}” saved.")
         return redirect("narration_admin_edit", page_id=article.pk)
     return TemplateResponse(
@@ -66,9 +68,10 @@ def edit(request, page_id):
 @require_POST
 def narrate_again(request, page_id):
     article = _article_for(request.user, page_id)
-    if not article.live:
-        messages.error(request, "Only a published article can be narrated.")
+    try:
+        workflows.renarrate(article, request.user)
+    except ValidationError as error:
+        messages.error(request, error.message)
     else:
-        request_narration(article, force=True)
         messages.success(request, f"“{article.title}” will be narrated again.")
     return redirect("narration_admin_edit", page_id=article.pk)

@@ -6,10 +6,17 @@ article never holds more than one part's audio in memory.
 """
 
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import lameenc
 import numpy as np
+
+from newsdesk.narration.script import Sentence
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
 
 BITRATE_KBPS = 64  # mono speech at 64 kbit/s plays in every browser and podcast app
 MP3_QUALITY = (
@@ -33,7 +40,7 @@ class Recording:
         default_factory=lambda: tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (handed to the caller, who stores and closes it)
     )
     samples: int = 0
-    cues: list = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
 
     def __post_init__(self):
         self.encoder = lameenc.Encoder()
@@ -43,27 +50,27 @@ class Recording:
         self.encoder.set_quality(MP3_QUALITY)
 
     @property
-    def duration(self):
+    def duration(self) -> float:
         return self.samples / self.sample_rate
 
-    def add(self, pcm, text=None):
+    def add(self, pcm: np.ndarray, text: str | None = None) -> None:
         """Appends 16-bit mono samples; with text, they are one sentence's cue."""
         if text is not None:
             self.cues.append(Cue(self.duration, (self.samples + len(pcm)) / self.sample_rate, text))
         self.file.write(self.encoder.encode(pcm.tobytes()))
         self.samples += len(pcm)
 
-    def silence(self, seconds):
+    def silence(self, seconds: float) -> None:
         self.add(np.zeros(round(seconds * self.sample_rate), dtype=np.int16))
 
-    def finish(self):
+    def finish(self) -> tempfile.SpooledTemporaryFile:
         """The whole MP3, rewound for reading."""
         self.file.write(self.encoder.flush())
         self.file.seek(0)
         return self.file
 
 
-def speak(voice, recording, sentences_):
+def speak(voice: "PiperVoice", recording: Recording, sentences_: Iterable[Sentence]) -> None:
     """Synthesises sentences into the recording; a sentence the voice makes no sound for gets no cue."""
     for sentence in sentences_:
         chunks = [chunk.audio_int16_array for chunk in voice.synthesize(sentence.said)]
@@ -79,7 +86,7 @@ def _timestamp(seconds):
     return f"{hours:02d}:{minutes:02d}:{millis // 1000:02d}.{millis % 1000:03d}"
 
 
-def webvtt(cues):
+def webvtt(cues: Iterable[Cue]) -> str:
     """A WebVTT file: one cue per sentence, its text escaped as the format asks."""
     lines = ["WEBVTT", ""]
     for number, cue in enumerate(cues, start=1):

@@ -14,6 +14,7 @@ Editors' pronunciations ("Kyiv" → "Keev") are applied separately by
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from django.utils.html import strip_tags
 
@@ -202,7 +203,7 @@ SINGULAR_UNITS = {
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 
 
-def cardinal(number):
+def cardinal(number: int) -> str:
     """An integer in words: 1203 → "one thousand two hundred three"."""
     if number < 0:
         return "minus " + cardinal(-number)
@@ -221,7 +222,7 @@ def cardinal(number):
     raise AssertionError("unreachable")  # every number ≥ 1000 meets a scale
 
 
-def ordinal(number):
+def ordinal(number: int) -> str:
     """21 → "twenty-first", 100 → "one hundredth"."""
     words = cardinal(number)
     head, separator, last = words.rpartition("-" if "-" in words.split(" ")[-1] else " ")
@@ -234,7 +235,7 @@ def ordinal(number):
     return head + separator + last
 
 
-def decimal(text):
+def decimal(text: str) -> str:
     """'1,200' → one thousand two hundred; '3.05' → three point zero five."""
     whole, _, fraction = text.replace(",", "").partition(".")
     words = cardinal(int(whole))
@@ -243,7 +244,7 @@ def decimal(text):
     return words
 
 
-def year(number):
+def year(number: int) -> str:
     """As years are said: 1990 → nineteen ninety, 2005 → two thousand five, 2024 → twenty twenty-four."""
     high, low = divmod(number, 100)
     if number < 1100 or 2000 <= number < 2010 or (low == 0 and high % 10 == 0):
@@ -257,13 +258,13 @@ def _sub(pattern, replace, text, flags=0):
     return re.sub(pattern, replace, text, flags=flags)
 
 
-def strip_markup(text):
+def strip_markup(text: str) -> str:
     """Stray HTML tags and entities: the words stay, the markup goes."""
     text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.I | re.S)
     return html.unescape(strip_tags(text))
 
 
-def speak_links(text):
+def speak_links(text: str) -> str:
     """Web and email addresses read as their site: "example dot org"."""
 
     def site(host):
@@ -283,7 +284,7 @@ def speak_links(text):
     )
 
 
-def drop_unspeakable(text):
+def drop_unspeakable(text: str) -> str:
     """Emoji, symbols and letters of other scripts are skipped, not read out.
 
     An English voice would call each Chinese character "Chinese letter" and
@@ -306,7 +307,7 @@ def drop_unspeakable(text):
     return "".join(kept)
 
 
-def expand_abbreviations(text):
+def expand_abbreviations(text: str) -> str:
     for short, long in sorted(ABBREVIATIONS.items(), key=lambda item: -len(item[0])):
         text = _sub(rf"(?<![\w.]){re.escape(short)}(?!\w)", long, text)
     text = _sub(r"\bNo\.\s*(?=\d)", "number ", text)
@@ -320,7 +321,7 @@ def expand_abbreviations(text):
     )
 
 
-def speak_dates(text):
+def speak_dates(text: str) -> str:
     """ "Nov. 7, 2024" → "November seventh, twenty twenty-four"; "7 March" → "the seventh of March"."""
     abbreviated = "|".join(sorted(MONTH_ABBREVIATIONS, key=len, reverse=True))
     text = _sub(rf"\b({abbreviated})\.?(?=\s+\d)", lambda m: MONTH_ABBREVIATIONS[m.group(1)], text)
@@ -353,7 +354,7 @@ def speak_dates(text):
     )
 
 
-def speak_times(text):
+def speak_times(text: str) -> str:
     """ "8:50 a.m." → "eight fifty AM"; "8:05" → "eight oh five"; "10:00 p.m." → "ten PM"."""
 
     def clock(hours, minutes, meridiem):
@@ -385,7 +386,7 @@ def speak_times(text):
     )
 
 
-def speak_money(text):
+def speak_money(text: str) -> str:
     """ "$1.2 million" → "one point two million dollars"; "£3.50" → "three pounds fifty"."""
     symbols = "".join(re.escape(symbol) for symbol in CURRENCIES)
     scales = "|".join(sorted(MULTIPLIERS, key=len, reverse=True))
@@ -406,11 +407,11 @@ def speak_money(text):
     return _sub(rf"([{symbols}])\s?({NUMBER})(?:\s?({scales})\b)?", money, text, re.I)
 
 
-def speak_percentages(text):
+def speak_percentages(text: str) -> str:
     return _sub(rf"({NUMBER})\s?(%|per\s?cent\b)", lambda m: f"{decimal(m.group(1))} percent", text)
 
 
-def speak_units(text):
+def speak_units(text: str) -> str:
     units = "|".join(re.escape(unit) for unit in sorted(UNITS, key=len, reverse=True))
 
     def measure(match):
@@ -422,7 +423,7 @@ def speak_units(text):
     return _sub(rf"(?<![\w.,])({NUMBER})\s?({units})(?![\w/²])", measure, text)
 
 
-def speak_numbers(text):
+def speak_numbers(text: str) -> str:
     """What numbers remain: ordinals ("21st"), then plain and decimal numbers ("1,200", "3.5")."""
     text = _sub(r"\b(\d+)(?:st|nd|rd|th)\b", lambda m: ordinal(int(m.group(1))), text)
     text = _sub(r"(?<![\w.])-(?=\d)", "minus ", text)
@@ -430,7 +431,7 @@ def speak_numbers(text):
     return _sub(rf"\b({NUMBER})\b", lambda m: decimal(m.group(1)), text)
 
 
-def tidy(text):
+def tidy(text: str) -> str:
     text = text.replace("&", " and ")
     text = _sub(r"[\s_*#|~^=<>\[\]{}\\]+", " ", text)
     text = _sub(r"\s+([,.;:!?])", r"\1", text)
@@ -454,14 +455,14 @@ RULES = [
 ]
 
 
-def normalise(text):
+def normalise(text: str) -> str:
     """News copy as it is said aloud (and shown in the captions)."""
     for rule in RULES:
         text = rule(text)
     return text
 
 
-def respell(text, pronunciations):
+def respell(text: str, pronunciations: Mapping[str, str]) -> str:
     """Applies editors' pronunciations (word → how to say it), whole words, any case."""
     if not pronunciations:
         return text
@@ -472,7 +473,7 @@ def respell(text, pronunciations):
     )
 
 
-def sentences(text, max_words=40):
+def sentences(text: str, max_words: int = 40) -> list[str]:
     """Spoken text in sentences, each short enough for the voice and for one caption cue.
 
     A run-on sentence is broken at its commas or semicolons, else every

@@ -6,8 +6,10 @@ quotes), then the corrections. Never captions, credits, cards or pull quotes:
 """
 
 import hashlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.text import body_passages
 from newsdesk.narration.normalise import normalise, respell, sentences
 
@@ -25,11 +27,11 @@ class Sentence:
     pause: float  # silence after it, in seconds
 
     @property
-    def words(self):
+    def words(self) -> int:
         return len(self.text.split())
 
 
-def passages(article):
+def passages(article: ArticlePage) -> Iterator[tuple[bool, str]]:
     """The article's readable passages as written, before normalisation: (in the body?, text)."""
     yield False, article.title
     names = [contributor.name for contributor in article.contributors]
@@ -58,7 +60,7 @@ def _ended(text):
     return text if not text or text[-1] in '.!?…"”’)' else text + "."
 
 
-def script(article, pronunciations):
+def script(article: ArticlePage, pronunciations: Mapping[str, str]) -> list[Sentence]:
     """The sentences the voice reads, or [] when the body has nothing to read.
 
     A headline alone is no episode: an article whose body has no words that
@@ -75,7 +77,9 @@ def script(article, pronunciations):
     return said if body_said else []
 
 
-def parts(sentences_, words_per_part=WORDS_PER_PART):
+def parts(
+    sentences_: Iterable[Sentence], words_per_part: int = WORDS_PER_PART
+) -> list[list[Sentence]]:
     """Consecutive sentences grouped into parts of about `words_per_part` words."""
     grouped, current, words = [], [], 0
     for sentence in sentences_:
@@ -89,7 +93,7 @@ def parts(sentences_, words_per_part=WORDS_PER_PART):
     return grouped
 
 
-def checksum(sentences_, voice_name):
+def checksum(sentences_: Iterable[Sentence], voice_name: str) -> str:
     """Changes whenever what would be heard changes: the words, the pauses or the voice."""
     digest = hashlib.sha256(voice_name.encode())
     for sentence in sentences_:

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.narration import audio
 from newsdesk.narration.models import Narration, Pronunciation
 from newsdesk.narration.script import checksum, parts, script
-from newsdesk.narration.voices import voice_for
+from newsdesk.narration.voices import voice_for, voice_installed
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +26,11 @@ def request_narration(article, force=False):
     """Marks the article's narration queued and queues it once the publishing transaction commits.
 
     Publishing never waits for or fails because of narration: this only
-    writes one row, and any error is logged, not raised.
+    writes one row, and any error is logged, not raised. Without a voice
+    installed nothing is queued: the article page and the admin say so.
     """
+    if not voice_installed():
+        return
     try:
         with transaction.atomic():
             narration, _ = Narration.objects.get_or_create(page_id=article.pk)
@@ -100,6 +102,9 @@ def narrate(narration, article, force=False):
     if digest == narration.checksum and narration.audio and not force:
         _update(narration, status=Status.READY, reason="", retry_at=None)
         return "unchanged"
+
+    # Synthesis needs the narration extra, which a voice being found implies.
+    from newsdesk.narration import audio
 
     groups = parts(sentences)
     _update(narration, status=Status.NARRATING, chunks_done=0, chunks_total=len(groups))

@@ -2,16 +2,35 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets.button import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views import snippets
 
 from newsdesk.articles.models import ArticlePage
-from newsdesk.narration import admin_views
+from newsdesk.narration import admin_views, workflows
 from newsdesk.narration.models import Pronunciation
 
 
-class PronunciationViewSet(SnippetViewSet):
+class PronunciationCreateView(snippets.CreateView):
+    def save_instance(self):
+        return workflows.add_pronunciation(self.form, self.request.user)
+
+
+class PronunciationEditView(snippets.EditView):
+    def save_instance(self):
+        return workflows.change_pronunciation(self.form, self.request.user)
+
+
+class PronunciationDeleteView(snippets.DeleteView):
+    def delete_action(self):
+        workflows.remove_pronunciation(self.object, self.request.user)
+
+
+class PronunciationViewSet(snippets.SnippetViewSet):
     model = Pronunciation
+    add_view_class = PronunciationCreateView
+    edit_view_class = PronunciationEditView
+    delete_view_class = PronunciationDeleteView
     icon = "media"
     menu_label = "Pronunciations"
     menu_order = 310
@@ -53,3 +72,43 @@ def narration_header_button(page, user, view_name, next_url=None):
             icon_name="media",
             priority=80,
         )
+
+
+class ChangeNarrationFormatter(LogFormatter):
+    label = "Change narration"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        if not data.get("enabled", True):
+            return "Narration off"
+        return f"Narration on, in {data.get('language', '?')}"
+
+
+class PronunciationFormatter(LogFormatter):
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"{self.message}: {data.get('word')} said as {data.get('say_as')}"
+
+
+class AddPronunciationFormatter(PronunciationFormatter):
+    label = "Add a pronunciation"
+    message = "Added to the pronunciation list"
+
+
+class ChangePronunciationFormatter(PronunciationFormatter):
+    label = "Change a pronunciation"
+    message = "Pronunciation changed"
+
+
+class RemovePronunciationFormatter(PronunciationFormatter):
+    label = "Remove a pronunciation"
+    message = "Removed from the pronunciation list"
+
+
+@hooks.register("register_log_actions")
+def narration_log_actions(actions):
+    actions.register_action(workflows.RENARRATE, "Narrate again", "Narrated again")
+    actions.register_action(workflows.CHANGE)(ChangeNarrationFormatter)
+    actions.register_action(workflows.ADD_PRONUNCIATION)(AddPronunciationFormatter)
+    actions.register_action(workflows.CHANGE_PRONUNCIATION)(ChangePronunciationFormatter)
+    actions.register_action(workflows.REMOVE_PRONUNCIATION)(RemovePronunciationFormatter)

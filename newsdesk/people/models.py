@@ -38,10 +38,10 @@ class Contributor(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("author", kwargs={"slug": self.slug})
 
-    def page_structured_data(self):
+    def page_structured_data(self) -> dict:
         """schema.org data for the contributor's own page."""
         return {
             "@context": "https://schema.org",
@@ -50,7 +50,7 @@ class Contributor(index.Indexed, models.Model):
             "description": self.bio,
         }
 
-    def structured_data(self):
+    def structured_data(self) -> dict:
         """schema.org Person, or Organization for a desk."""
         data = {
             "@type": "Person" if self.kind == self.Kind.PERSON else "Organization",

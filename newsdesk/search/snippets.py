@@ -1,21 +1,22 @@
 """The passage of a story that matched a search, with the reader's words marked."""
 
 import re
+from collections.abc import Sequence
 
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 WINDOW_WORDS = 30
 MAX_TERMS = 10
 
 
-def query_terms(query):
+def query_terms(query: str) -> list[str]:
     """The words of a query, in any script, longest first so that longer matches win."""
     words = {word.casefold() for word in re.findall(r"\w+", query) if len(word) > 1}
     return sorted(words, key=len, reverse=True)[:MAX_TERMS]
 
 
-def highlight(text, terms, window=WINDOW_WORDS):
+def highlight(text: str, terms: Sequence[str], window: int = WINDOW_WORDS) -> SafeString | str:
     """About `window` words around the first match, HTML-escaped, with each match in <mark>."""
     if not terms:
         return ""

@@ -1,15 +1,16 @@
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 
-from newsdesk.articles.models import published_articles
+from newsdesk.articles.models import ArticlePage, published_articles
 from newsdesk.core.links import absolute_url
 
 NEWS_SITEMAP_HOURS = 48
@@ -19,21 +20,21 @@ NEWS_SITEMAP_LIMIT = 1000  # Google News reads at most this many
 class PublicSiteSitemap(Sitemap):
     """Locations on the public site URL (NEWSDESK_SITE_URL), whatever host the request came to."""
 
-    def get_protocol(self, protocol=None):
+    def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.NEWSDESK_SITE_URL).scheme
 
-    def get_domain(self, site=None):
+    def get_domain(self, site: Site | None = None) -> str:
         return urlsplit(settings.NEWSDESK_SITE_URL).netloc
 
-    def get_latest_lastmod(self):
+    def get_latest_lastmod(self) -> datetime | None:
         # One aggregate query, where Django's default would load every item.
         return self.items().order_by().aggregate(latest=Max("last_published_at"))["latest"]
 
     @cached_property
-    def root(self):
+    def root(self) -> Page:
         return Site.objects.select_related("root_page").get(is_default_site=True).root_page
 
-    def path_of(self, url_path):
+    def path_of(self, url_path: str) -> str:
         # What Page.url gives, from the stored tree path: Page.url asks the cache for
         # the site's root paths on every call, thousands of times per sitemap.
         return url_path[len(self.root.url_path) - 1 :]
@@ -44,7 +45,7 @@ class PagesSitemap(PublicSiteSitemap):
 
     limit = 5000
 
-    def items(self):
+    def items(self) -> QuerySet:
         return (
             Page.objects.live()
             .public()
@@ -53,10 +54,10 @@ class PagesSitemap(PublicSiteSitemap):
             .values_list("url_path", "last_published_at")
         )
 
-    def location(self, item):
+    def location(self, item: tuple[str, datetime | None]) -> str:
         return self.path_of(item[0])
 
-    def stream(self, rows):
+    def stream(self, rows: QuerySet) -> Iterator[str]:
         """The XML of one sitemap page, built as the rows arrive, so memory stays flat however big the archive."""
         yield '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         for url_path, last_published_at in rows.iterator(chunk_size=1000):
@@ -74,14 +75,14 @@ class NewsSitemap(PublicSiteSitemap):
 
     limit = NEWS_SITEMAP_LIMIT
 
-    def items(self):
+    def items(self) -> QuerySet:
         since = timezone.now() - timedelta(hours=NEWS_SITEMAP_HOURS)
         return published_articles().filter(first_published_at__gte=since).defer_streamfields()
 
-    def location(self, article):
+    def location(self, article: ArticlePage) -> str:
         return self.path_of(article.url_path)
 
-    def lastmod(self, article):
+    def lastmod(self, article: ArticlePage) -> datetime | None:
         return article.last_published_at
 
 

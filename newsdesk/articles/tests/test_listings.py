@@ -105,3 +105,23 @@ def test_any_page_number_gets_a_page(client, publish_article, url, value):
     response = client.get(url, {"page": value})
     assert response.status_code == 200
     assert "<b>" not in response.content.decode()
+
+
+def test_pages_of_a_list_link_newer_and_older_stories_keeping_other_parameters(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/city/", {"ref": "home", "page": "2"})
+    page_obj = Paginator(range(60), 20).get_page(2)
+    soup = BeautifulSoup(
+        render_to_string(
+            "articles/includes/pagination.html", {"page_obj": page_obj}, request=request
+        ),
+        "html.parser",
+    )
+    links = {a["rel"][0]: (a.get_text(), a["href"]) for a in soup.select(".pagination a")}
+    assert links == {
+        "prev": ("Newer stories", "?ref=home&page=1"),
+        "next": ("Older stories", "?ref=home&page=3"),
+    }
+    assert soup.select_one(".pagination span").get_text() == "Page 2 of 3"

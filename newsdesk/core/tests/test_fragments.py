@@ -4,26 +4,16 @@ import pytest
 from django.test import Client
 
 from newsdesk.articles.models import ArticlePage, SectionPage
+from newsdesk.core.tests.conftest import republish
 from newsdesk.curation.models import EditorsPick, EditorsPicks
 from newsdesk.feed.models import NewsItem
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fragments(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Runs the block and then its on-commit callbacks, as a real transaction would."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -34,34 +24,10 @@ def reader():
     return client
 
 
-@pytest.fixture
-def stories(fragments, newsroom, publish_article, commit, run_tasks):
-    """Two stories; the second shows a card of the first."""
-    first = commit(publish_article, "Bridge reopens", tags=["bridges"])
-    second = commit(
-        publish_article,
-        "Trams return",
-        body=[
-            {"type": "paragraph", "value": "<p>Trams are back.</p>"},
-            {"type": "related_story", "value": {"article": first.pk}},
-        ],
-    )
-    run_tasks()  # the reference index, as the worker keeps it
-    return first, second
-
-
 def text(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     return response.content.decode()
-
-
-def republish(article, commit, **fields):
-    for name, value in fields.items():
-        setattr(article, name, value)
-    commit(lambda: article.save_revision().publish())
-    article.refresh_from_db()
-    return article
 
 
 def change_behind_wagtails_back(article, title):

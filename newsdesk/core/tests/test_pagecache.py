@@ -3,26 +3,16 @@
 import pytest
 from django.test import Client
 
+from newsdesk.core.tests.conftest import republish
 from newsdesk.curation.models import EditorsPick, EditorsPicks
 from newsdesk.feed.models import NewsItem
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 60
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Runs the block and then its on-commit callbacks, as a real transaction would."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 def state(client, url):
@@ -36,32 +26,6 @@ def warm(client, *urls):
     for url in urls:
         state(client, url)
         assert state(client, url) == "hit", url
-
-
-@pytest.fixture
-def stories(page_cache, newsroom, publish_article, commit, run_tasks):
-    """Two stories on different tags; the second shows a card of the first; editors pick the first."""
-    first = commit(publish_article, "Bridge reopens", tags=["bridges"])
-    second = commit(
-        publish_article,
-        "Trams return",
-        tags=["trams"],
-        bylines=[newsroom["desk"]],
-        body=[
-            {"type": "paragraph", "value": "<p>Trams are back.</p>"},
-            {"type": "related_story", "value": {"article": first.pk}},
-        ],
-    )
-    run_tasks()  # the reference index, as the worker keeps it
-    return first, second
-
-
-def republish(article, commit, **fields):
-    for name, value in fields.items():
-        setattr(article, name, value)
-    commit(lambda: article.save_revision().publish())
-    article.refresh_from_db()
-    return article
 
 
 def test_a_reader_gets_the_kept_page_without_a_query(client, stories, django_assert_num_queries):

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from wagtail.models import ModelLogEntry, PageLogEntry
 
 from newsdesk.narration.models import Narration, Pronunciation
 from newsdesk.narration.tests.conftest import paragraphs
@@ -94,3 +95,65 @@ def test_editors_keep_a_pronunciation_list(editor_client):
             reverse("wagtailsnippets_narration_pronunciation:list")
         ).content.decode()
     )
+
+
+def history(editor_client):
+    """The site history report as an editor reads it."""
+    return editor_client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+
+
+def test_narrating_again_is_in_the_audit_log_with_who_did_it(
+    editor_client, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("narration_admin_narrate", args=[article.pk]))
+    entry = PageLogEntry.objects.get(action="narration.renarrate")
+    assert (entry.page_id, entry.user.username) == (article.pk, "chief")
+    assert entry.message == "Narrated again"
+    assert "Narrated again" in history(editor_client)
+
+
+def test_changing_the_narration_settings_is_in_the_audit_log(
+    editor_client, article, django_capture_on_commit_callbacks
+):
+    url = reverse("narration_admin_edit", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, {"enabled": "on", "language": "en-GB"})
+        editor_client.post(url, {"language": "en-GB"})
+        editor_client.post(url, {"language": "en-GB"})  # unchanged: not logged
+    entries = PageLogEntry.objects.filter(action="narration.change").order_by("pk")
+    assert [(e.page_id, e.user.username, e.message) for e in entries] == [
+        (article.pk, "chief", "Narration on, in en-GB"),
+        (article.pk, "chief", "Narration off"),
+    ]
+
+
+def test_editing_the_pronunciation_list_is_in_the_audit_log_with_who_did_it(editor_client):
+    editor_client.post(
+        reverse("wagtailsnippets_narration_pronunciation:add"), {"word": "Kyiv", "say_as": "Kiv"}
+    )
+    pronunciation = Pronunciation.objects.get(word="Kyiv")
+    editor_client.post(
+        reverse("wagtailsnippets_narration_pronunciation:edit", args=[pronunciation.pk]),
+        {"word": "Kyiv", "say_as": "Keev"},
+    )
+    editor_client.post(
+        reverse("wagtailsnippets_narration_pronunciation:delete", args=[pronunciation.pk])
+    )
+    assert not Pronunciation.objects.exists()
+    entries = ModelLogEntry.objects.filter(action__startswith="narration.").order_by("pk")
+    assert [(e.action, e.user.username, e.object_id) for e in entries] == [
+        ("narration.pronunciation.add", "chief", str(pronunciation.pk)),
+        ("narration.pronunciation.change", "chief", str(pronunciation.pk)),
+        ("narration.pronunciation.remove", "chief", str(pronunciation.pk)),
+    ]
+    # Wagtail's own "Created", "Edited", "Deleted" are not logged beside them.
+    assert not ModelLogEntry.objects.filter(action__startswith="wagtail.").exists()
+    html = history(editor_client)
+    for message in (
+        "Added to the pronunciation list: Kyiv said as Kiv",
+        "Pronunciation changed: Kyiv said as Keev",
+        "Removed from the pronunciation list: Kyiv said as Keev",
+        "Add a pronunciation",  # the label in the report's filter of actions
+    ):
+        assert message in html

@@ -144,3 +144,16 @@ def test_on_postgresql_the_indexes_for_what_a_search_asks_are_there(client, arch
         indexes = dict(cursor.fetchall())
     assert "gin (((title || body)))" in indexes["newsdesk_search_entry_text"]
     assert "((page_ptr_id)::character varying(50))::text" in indexes["newsdesk_article_search_key"]
+
+
+def test_pages_of_results_keep_the_query(client, archive, monkeypatch):
+    monkeypatch.setattr("newsdesk.search.views.RESULTS_PER_PAGE", 1)
+    _, soup, found = results(client, "substation")
+    assert found == ["Substation repairs finish early"]
+    assert soup.select_one(".pagination span").get_text() == "Page 1 of 2"
+    more = soup.select_one('.pagination a[rel="next"]')
+    assert (more.get_text(), more["href"]) == ("More results", "?q=substation&page=2")
+    _, soup, found = results(client, "substation", page=2)
+    assert found == ["Council debates the budget"]
+    previous = soup.select_one('.pagination a[rel="prev"]')
+    assert (previous.get_text(), previous["href"]) == ("Previous results", "?q=substation&page=1")
