@@ -1,8 +1,9 @@
+import posixpath
 import re
 import sys
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template import loader
 from django.views.static import serve
 
@@ -10,6 +11,9 @@ from newsdesk.core.outages import unavailable_service_error
 
 BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 CHUNK = 64 * 1024
+# Wagtail's documents (upload folder "documents") are served only by its document view, which
+# checks their collection's view restrictions: never by address in the media folder.
+NOT_SERVED = ("documents/",)
 
 
 def serve_media(request, path):
@@ -17,6 +21,8 @@ def serve_media(request, path):
 
     Byte ranges are answered, so that readers can seek in narrated audio.
     """
+    if (posixpath.normpath(path).lstrip("/") + "/").startswith(NOT_SERVED):
+        raise Http404("Not served from here.")
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Accept-Ranges"] = "bytes"
     wanted = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
