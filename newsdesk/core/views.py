@@ -19,11 +19,15 @@ NOT_SERVED = ("documents/",)
 def serve_media(request, path):
     """Uploaded media in the embedded profile; production serves them from storage or the proxy.
 
-    Byte ranges are answered, so that readers can seek in narrated audio.
+    Byte ranges are answered, so that readers can seek in audio and video.
     """
     if (posixpath.normpath(path).lstrip("/") + "/").startswith(NOT_SERVED):
         raise Http404("Not served from here.")
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    return ranged(request, serve(request, path, document_root=settings.MEDIA_ROOT))
+
+
+def ranged(request, response):
+    """The byte range the request asks of a whole-file response (a FileResponse), or the whole file."""
     response["Accept-Ranges"] = "bytes"
     wanted = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
     first, last = wanted.groups() if wanted else ("", "")
@@ -48,6 +52,9 @@ def serve_media(request, path):
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Content-Length"] = str(end - start + 1)
     partial["Accept-Ranges"] = "bytes"
+    for header in ("Cache-Control", "Last-Modified"):
+        if header in response:
+            partial[header] = response[header]
     return partial
 
 
