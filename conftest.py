@@ -64,6 +64,7 @@ def _isolated_files(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
     }
 
 

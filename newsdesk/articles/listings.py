@@ -5,7 +5,7 @@ A page and its feeds are built from the same Listing, so they always agree.
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
@@ -64,8 +64,14 @@ def of_section(section: SectionPage) -> Listing:
     )
 
 
+def with_published_story(subjects, articles, lookup):
+    """Only tags and contributors of a live story: one that only drafts carry would name an embargoed story."""
+    return subjects.filter(Exists(articles.filter(**{lookup: OuterRef("pk")})))
+
+
 def for_tag(slug: str) -> Listing:
-    tag = Tag.objects.filter(slug=slug).first()
+    articles = published_articles()
+    tag = with_published_story(Tag.objects.filter(slug=slug), articles, "tagged_items__tag").first()
     if tag is None:
         raise Http404("No such tag.")
     return Listing(
@@ -73,13 +79,16 @@ def for_tag(slug: str) -> Listing:
         title=f"Stories tagged “{tag.name}”",
         url=reverse("tag", kwargs={"slug": slug}),
         slug=slug,
-        articles=published_articles().filter(tagged_items__tag=tag),
+        articles=articles.filter(tagged_items__tag=tag),
         subject=tag,
     )
 
 
 def for_author(slug: str) -> Listing:
-    contributor = Contributor.objects.filter(slug=slug).first()
+    articles = published_articles()
+    contributor = with_published_story(
+        Contributor.objects.filter(slug=slug), articles, "bylines__contributor"
+    ).first()
     if contributor is None:
         raise Http404("No such author.")
     return Listing(
@@ -88,7 +97,7 @@ def for_author(slug: str) -> Listing:
         url=reverse("author", kwargs={"slug": slug}),
         description=contributor.bio,
         slug=slug,
-        articles=published_articles().filter(bylines__contributor=contributor),
+        articles=articles.filter(bylines__contributor=contributor),
         subject=contributor,
     )
 

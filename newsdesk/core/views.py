@@ -1,8 +1,9 @@
+import posixpath
 import re
 import sys
 
 from django.conf import settings
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template import loader
 from django.views.static import serve
 
@@ -10,14 +11,23 @@ from newsdesk.core.outages import unavailable_service_error
 
 BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 CHUNK = 64 * 1024
+# Wagtail's documents (upload folder "documents") are served only by its document view, which
+# checks their collection's view restrictions: never by address in the media folder.
+NOT_SERVED = ("documents/",)
 
 
 def serve_media(request, path):
     """Uploaded media in the embedded profile; production serves them from storage or the proxy.
 
-    Byte ranges are answered, so that readers can seek in narrated audio.
+    Byte ranges are answered, so that readers can seek in audio and video.
     """
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    if (posixpath.normpath(path).lstrip("/") + "/").startswith(NOT_SERVED):
+        raise Http404("Not served from here.")
+    return ranged(request, serve(request, path, document_root=settings.MEDIA_ROOT))
+
+
+def ranged(request, response):
+    """The byte range the request asks of a whole-file response (a FileResponse), or the whole file."""
     response["Accept-Ranges"] = "bytes"
     wanted = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
     first, last = wanted.groups() if wanted else ("", "")
@@ -42,6 +52,9 @@ def serve_media(request, path):
     partial["Content-Range"] = f"bytes {start}-{end}/{size}"
     partial["Content-Length"] = str(end - start + 1)
     partial["Accept-Ranges"] = "bytes"
+    for header in ("Cache-Control", "Last-Modified"):
+        if header in response:
+            partial[header] = response[header]
     return partial
 
 

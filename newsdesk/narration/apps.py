@@ -7,8 +7,13 @@ class NarrationConfig(AppConfig):
     verbose_name = "Narration"
 
     def ready(self):
+        from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 
-        from newsdesk.narration.signals import narrate_on_publish
+        from newsdesk.narration.models import Narration
+        from newsdesk.narration.signals import narrate_on_publish, remove_files_of_deleted
 
         page_published.connect(narrate_on_publish, dispatch_uid="narration_on_publish")
+        post_delete.connect(
+            remove_files_of_deleted, sender=Narration, dispatch_uid="narration_files_deleted"
+        )

@@ -85,7 +85,7 @@ class PodcastFeed(ArticleFeed):
     def item_enclosures(self, article):
         narration = article.narration
         return [
-            Enclosure(absolute_url(narration.audio.url), str(narration.audio_bytes), "audio/mpeg")
+            Enclosure(absolute_url(narration.audio_url), str(narration.audio_bytes), "audio/mpeg")
         ]
 
     def feed_extra_kwargs(self, listing):

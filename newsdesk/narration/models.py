@@ -1,12 +1,16 @@
 """An article's narration (its audio, captions and status) and the newsroom's pronunciation list."""
 
 from datetime import timedelta
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from newsdesk.narration.storage import narration_storage
 
 
 def default_language():
@@ -47,9 +51,13 @@ class Narration(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
 
-    audio = models.FileField(upload_to="narration/", blank=True, max_length=255)
+    audio = models.FileField(
+        upload_to="narration/", storage=narration_storage, blank=True, max_length=255
+    )
     audio_bytes = models.PositiveBigIntegerField(default=0)
-    captions = models.FileField(upload_to="narration/", blank=True, max_length=255)
+    captions = models.FileField(
+        upload_to="narration/", storage=narration_storage, blank=True, max_length=255
+    )
     duration = models.FloatField(default=0, help_text="Seconds.")
     voice = models.CharField(max_length=100, blank=True)
     checksum = models.CharField(
@@ -66,6 +74,12 @@ class Narration(models.Model):
     @property
     def has_audio(self):
         return bool(self.enabled and self.audio)
+
+    @property
+    def audio_url(self):
+        """The checked address of this version of the audio (narration/<page id>/<version>.mp3)."""
+        version = PurePosixPath(self.audio.name).stem
+        return reverse("narration_audio", kwargs={"page_id": self.pk, "version": version})
 
     @property
     def duration_delta(self):

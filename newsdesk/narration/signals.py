@@ -1,3 +1,5 @@
+from django.db import transaction
+
 from newsdesk.articles.models import ArticlePage
 
 
@@ -7,3 +9,15 @@ def narrate_on_publish(sender, instance, **kwargs):
         from newsdesk.narration.tasks import request_narration
 
         request_narration(instance)
+
+
+def remove_files_of_deleted(sender, instance, **kwargs):
+    """A deleted story's audio and captions go with it (its narration row goes by cascade)."""
+    names = [name for name in (instance.audio.name, instance.captions.name) if name]
+    storage = instance.audio.storage
+
+    def delete():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)

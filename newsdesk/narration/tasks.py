@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -13,6 +12,7 @@ from django_tasks import task
 from newsdesk.articles.models import ArticlePage
 from newsdesk.narration.models import Narration, Pronunciation
 from newsdesk.narration.script import checksum, parts, script
+from newsdesk.narration.storage import private_storage
 from newsdesk.narration.voices import voice_for, voice_installed
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def _remove_audio(narration, status):
         retry_at=None,
     )
     for name in old:
-        default_storage.delete(name)
+        private_storage.delete(name)
 
 
 @task(queue_name="narration")
@@ -115,8 +115,8 @@ def narrate(narration, article, force=False):
         _update(narration, chunks_done=done)
     with recording.finish() as mp3:
         # A new name for every version, so no cache or CDN serves the old audio as new.
-        audio_name = default_storage.save(f"narration/{article.pk}/{digest[:16]}.mp3", File(mp3))
-    captions_name = default_storage.save(
+        audio_name = private_storage.save(f"narration/{article.pk}/{digest[:16]}.mp3", File(mp3))
+    captions_name = private_storage.save(
         f"narration/{article.pk}/{digest[:16]}.vtt",
         ContentFile(audio.webvtt(recording.cues).encode("utf-8")),
     )
@@ -128,14 +128,14 @@ def narrate(narration, article, force=False):
         retry_at=None,
         audio=audio_name,
         captions=captions_name,
-        audio_bytes=default_storage.size(audio_name),
+        audio_bytes=private_storage.size(audio_name),
         duration=recording.duration,
         voice=voice.name,
         checksum=digest,
         made_at=timezone.now(),
     )
     for name in old:
-        default_storage.delete(name)
+        private_storage.delete(name)
     return Status.READY
 
 

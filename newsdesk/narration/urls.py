@@ -7,4 +7,5 @@ urlpatterns = [
     path("feeds/podcast/section/<slug:slug>/", views.podcast_feed, name="section_podcast_feed"),
     path("feeds/podcast/artwork.png", views.podcast_artwork, name="podcast_artwork"),
     path("narration/<int:page_id>/captions.vtt", views.captions, name="narration_captions"),
+    path("narration/<int:page_id>/<slug:version>.mp3", views.audio_file, name="narration_audio"),
 ]

@@ -1,28 +1,65 @@
 import io
 import textwrap
+from pathlib import PurePosixPath
 
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from newsdesk.core.models import NewsroomSettings
+from newsdesk.core.views import ranged
 from newsdesk.narration.feeds import PodcastFeed
 from newsdesk.narration.models import Narration
 
 ARTWORK_SIZE = 1400  # podcast directories ask for a square of 1400 to 3000 pixels
 
 
+def _heard_by(request, page_id):
+    """The narration and whether it is everyone's (a live, unrestricted story); a restricted story's
+    for the readers it admits, a draft or unpublished one for its editors (admin, previews). Else 404."""
+    narration = get_object_or_404(
+        Narration.objects.select_related("page"), pk=page_id, enabled=True
+    )
+    page = narration.page
+    rules = list(page.get_view_restrictions())
+    if page.live and all(rule.accept_request(request) for rule in rules):
+        return narration, not rules
+    if request.user.is_authenticated and page.permissions_for_user(request.user).can_edit():
+        return narration, False
+    raise Http404("No such narration.")
+
+
+def _served(response, public):
+    # A withdrawn story's audio leaves browsers and caches within minutes; its pages are purged.
+    if public:
+        patch_cache_control(response, public=True, max_age=300)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+def audio_file(request, page_id, version):
+    """The MP3 of the current version of an article's narration, in byte ranges for seeking."""
+    narration, public = _heard_by(request, page_id)
+    if not narration.audio or PurePosixPath(narration.audio.name).stem != version:
+        raise Http404("No such audio.")
+    response = FileResponse(narration.audio.open("rb"), content_type="audio/mpeg")
+    return ranged(request, _served(response, public))
+
+
 @require_GET
 def captions(request, page_id):
     """An article's WebVTT captions, with the content type browsers require of a <track>."""
-    narration = get_object_or_404(Narration, pk=page_id, page__live=True, enabled=True)
+    narration, public = _heard_by(request, page_id)
     if not narration.captions:
         raise Http404("This article has no captions.")
-    with default_storage.open(narration.captions.name) as file:
-        return HttpResponse(file.read(), content_type="text/vtt; charset=utf-8")
+    with narration.captions.open("rb") as file:
+        response = HttpResponse(file.read(), content_type="text/vtt; charset=utf-8")
+    return _served(response, public)
 
 
 @require_GET

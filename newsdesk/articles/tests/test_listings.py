@@ -24,6 +24,37 @@ def test_a_tag_page_lists_its_stories(client, publish_article):
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
+@pytest.mark.parametrize("feed_format", ["rss", "atom"])
+def test_a_tag_only_drafts_carry_has_no_page_or_feed(client, publish_article, feed_format):
+    """A guessed slug must not confirm an embargoed story: the tag's name is its subject."""
+    story = publish_article("Minister to resign", tags=["minister-resigns"], published=False)
+    for url in ("/tags/minister-resigns/", f"/feeds/tag/minister-resigns/{feed_format}/"):
+        response = client.get(url)
+        assert response.status_code == 404 and b"inister" not in response.content
+    story.save_revision().publish()
+    assert client.get("/tags/minister-resigns/").status_code == 200
+    assert client.get(f"/feeds/tag/minister-resigns/{feed_format}/").status_code == 200
+    story.refresh_from_db()
+    story.unpublish()
+    assert client.get("/tags/minister-resigns/").status_code == 404
+
+
+@pytest.mark.parametrize("feed_format", ["rss", "atom"])
+def test_a_contributor_with_no_published_story_has_no_page_or_feed(
+    client, newsroom, publish_article, feed_format
+):
+    from newsdesk.people.models import Contributor
+
+    guest = Contributor.objects.create(name="Olena Guest", slug="olena-guest")
+    publish_article("Embargoed interview", bylines=[guest], published=False)
+    for url in ("/authors/olena-guest/", f"/feeds/author/olena-guest/{feed_format}/"):
+        response = client.get(url)
+        assert response.status_code == 404 and b"Olena" not in response.content
+    publish_article("Her first column", bylines=[guest])
+    assert client.get("/authors/olena-guest/").status_code == 200
+    assert client.get(f"/feeds/author/olena-guest/{feed_format}/").status_code == 200
+
+
 def test_an_author_page_shows_bio_photo_person_data_and_their_stories(
     client, newsroom, publish_article
 ):

@@ -56,3 +56,57 @@ def test_a_range_header_it_does_not_understand_gets_the_whole_file(client, media
 
 def test_missing_media_is_a_404(client, media_file):
     assert client.get("/media/narration/none.mp3").status_code == 404
+
+
+@pytest.fixture
+def documents():
+    """A public document, and one in a collection restricted to signed-in users."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    public = Document.objects.create(
+        title="Annual report", file=ContentFile(b"%PDF public", name="annual-report.pdf")
+    )
+    restricted = Document.objects.create(
+        title="Board minutes",
+        file=ContentFile(b"%PDF restricted", name="board-minutes.pdf"),
+        collection=private,
+    )
+    return public, restricted
+
+
+@pytest.mark.parametrize(
+    "folder",
+    ["documents", "/documents", "./documents", "narration/../documents", "%64ocuments"],
+)
+def test_no_document_is_served_from_the_media_folder(client, documents, folder):
+    for document in documents:
+        assert document.file.storage.exists(document.file.name)  # it is there, on the disk
+        name = document.file.name.removeprefix("documents/")
+        response = client.get(f"/media/{folder}/{name}")
+        assert response.status_code == 404 and b"%PDF" not in body(response)
+
+
+def test_a_restricted_document_asks_for_sign_in_and_is_served_to_a_signed_in_user(
+    client, documents
+):
+    from django.contrib.auth.models import User
+
+    _, restricted = documents
+    response = client.get(restricted.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    client.force_login(User.objects.create_user("reader", "reader@example.org", "pw"))
+    response = client.get(restricted.url)
+    assert response.status_code == 200 and body(response) == b"%PDF restricted"
+
+
+def test_public_documents_are_served_to_everyone(client, documents):
+    public, _ = documents
+    assert public.url.startswith("/documents/")
+    response = client.get(public.url)
+    assert response.status_code == 200 and body(response) == b"%PDF public"

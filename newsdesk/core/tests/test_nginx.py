@@ -66,3 +66,41 @@ def test_pages_are_compressed(front):
     status, headers, body = fetch(base + article.url, headers={"Accept-Encoding": "gzip"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
     assert b"Bridge reopens" in gzip.decompress(body)
+
+
+def test_documents_are_served_only_through_the_app_which_checks_restrictions(
+    live_site, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    public = Document.objects.create(
+        title="Annual report", file=ContentFile(b"%PDF public", name="annual-report.pdf")
+    )
+    restricted = Document.objects.create(
+        title="Board minutes",
+        file=ContentFile(b"%PDF restricted", name="board-minutes.pdf"),
+        collection=private,
+    )
+    upstream_port = int(live_site.url.rsplit(":", 1)[1])
+    process, port = start_nginx(
+        tmp_path / "nginx", upstream_port, tmp_path / "static-root", settings.MEDIA_ROOT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for document in (public, restricted):
+            name = document.file.name.removeprefix("documents/")
+            for folder in ("documents", "/documents", "./documents", "%64ocuments"):
+                status, _, body = fetch(f"{base}/media/{folder}/{name}")
+                assert status == 404 and b"%PDF" not in body
+        _, _, body = fetch(base + restricted.url)  # redirected to sign in
+        assert b"%PDF" not in body and b'name="password"' in body
+        status, _, body = fetch(base + public.url)
+        assert status == 200 and body == b"%PDF public"
+    finally:
+        stop(process)

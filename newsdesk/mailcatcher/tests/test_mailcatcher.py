@@ -5,7 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.mail import EmailMultiAlternatives
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,30 @@ def test_the_outbox_is_staff_only(client, mail_catcher):
 
 def test_the_outbox_is_in_the_admin_menu(editor_client, mail_catcher):
     assert "/admin/outbox/" in editor_client.get("/admin/").content.decode()
+
+
+def staff_member(*codenames):
+    user = User.objects.create_user("desk", "desk@example.org", "pw", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["access_admin", *codenames]))
+    return user
+
+
+def test_staff_who_may_not_manage_subscribers_neither_see_nor_open_the_outbox(client, mail_catcher):
+    send_hostile_message()
+    [caught] = mail_catcher()
+    client.force_login(staff_member("view_subscription"))
+    assert client.get("/admin/").status_code == 200
+    assert "/admin/outbox/" not in client.get("/admin/").content.decode()
+    for url in ("/admin/outbox/", f"/admin/outbox/{caught.name}/"):
+        response = client.get(url)
+        assert response.status_code == 403 and b"digest" not in response.content
+
+
+def test_staff_who_manage_subscribers_see_and_open_the_outbox(client, mail_catcher):
+    send_hostile_message()
+    [caught] = mail_catcher()
+    client.force_login(staff_member("delete_subscription"))
+    assert "/admin/outbox/" in client.get("/admin/").content.decode()
+    for url in ("/admin/outbox/", f"/admin/outbox/{caught.name}/"):
+        response = client.get(url)
+        assert response.status_code == 200 and b"digest" in response.content

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import feedparser
 import pytest
-from django.core.files.storage import default_storage
 from mutagen.mp3 import MP3
 
 from newsdesk.narration import audio, tasks
 from newsdesk.narration.models import Narration, Pronunciation
+from newsdesk.narration.storage import private_storage
 from newsdesk.narration.tests.conftest import paragraphs
 
 pytestmark = pytest.mark.django_db
@@ -42,13 +42,13 @@ def test_publishing_narrates_the_article_into_an_mp3_at_a_speaking_pace(narrated
     assert narration.voice == "en_US-joe-medium"
     assert narration.made_at and len(narration.checksum) == 64
 
-    with default_storage.open(narration.audio.name) as file:
+    with private_storage.open(narration.audio.name) as file:
         mp3 = MP3(file)
-    assert narration.audio_bytes == default_storage.size(narration.audio.name)
+    assert narration.audio_bytes == private_storage.size(narration.audio.name)
     assert mp3.info.channels == 1 and mp3.info.bitrate == 64_000
     assert abs(mp3.info.length - narration.duration) < 0.2
 
-    vtt = default_storage.open(narration.captions.name).read().decode()
+    vtt = private_storage.open(narration.captions.name).read().decode()
     spoken_words = sum(
         len(line.split()) for line in vtt.split("\n\n")[1:] for line in line.split("\n")[2:]
     )
@@ -80,7 +80,7 @@ def test_captions_have_a_cue_per_sentence_of_spoken_text_ending_with_the_audio(n
 
 def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated, client):
     html = client.get(narrated.url).content.decode()
-    assert f'src="{narrated.narration.audio.url}"' in html
+    assert f'src="{narrated.narration.audio_url}"' in html
     assert re.search(r'<audio class="narration__player" controls preload="none"', html)
     assert "autoplay" not in html
     assert (
@@ -109,8 +109,8 @@ def test_the_podcast_feed_lists_the_episode_with_its_true_length(narrated, clien
     assert entry.title == "Bridge reopens"
     (enclosure,) = entry.enclosures
     assert enclosure.type == "audio/mpeg"
-    assert int(enclosure.length) == default_storage.size(narrated.narration.audio.name)
-    assert enclosure.href == settings.NEWSDESK_SITE_URL + narrated.narration.audio.url
+    assert int(enclosure.length) == private_storage.size(narrated.narration.audio.name)
+    assert enclosure.href == settings.NEWSDESK_SITE_URL + narrated.narration.audio_url
     assert re.fullmatch(r"0:00:\d\d", entry.itunes_duration)
     assert "image" not in entry  # no lead image, so no episode artwork of its own
 
@@ -150,8 +150,8 @@ def test_a_changed_text_is_narrated_again_and_the_old_audio_removed(narrated, re
     after = republish(narrated)
     assert after.status == Narration.Status.READY
     assert after.audio.name != old_audio
-    assert not default_storage.exists(old_audio)
-    assert "Bridge reopens to trams." in default_storage.open(after.captions.name).read().decode()
+    assert not private_storage.exists(old_audio)
+    assert "Bridge reopens to trams." in private_storage.open(after.captions.name).read().decode()
 
 
 def test_a_pronunciation_changes_what_is_said_but_not_the_captions(narrated, republish):
@@ -159,7 +159,7 @@ def test_a_pronunciation_changes_what_is_said_but_not_the_captions(narrated, rep
     Pronunciation.objects.create(word="tram", say_as="trahm")
     after = republish(narrated)
     assert after.checksum != checksum
-    assert "the first tram crossed" in default_storage.open(after.captions.name).read().decode()
+    assert "the first tram crossed" in private_storage.open(after.captions.name).read().decode()
 
 
 def test_a_failure_leaves_the_article_published_and_is_retried_later(
@@ -204,7 +204,7 @@ def test_narration_switched_off_removes_the_audio(narrated, republish, client):
     Narration.objects.filter(pk=narrated.pk).update(enabled=False)
     after = republish(narrated)
     assert after.status == Narration.Status.OFF
-    assert not default_storage.exists(audio_name)
+    assert not private_storage.exists(audio_name)
     assert "<audio" not in client.get(narrated.url).content.decode()
     assert client.get(f"/narration/{narrated.pk}/captions.vtt").status_code == 404
 
