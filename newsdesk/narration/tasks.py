@@ -1,6 +1,8 @@
 """Narration in the task worker: queued when an article is published, retried with back-off on failure."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.core.files import File
@@ -9,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import DEFAULT_TASK_PRIORITY, TASK_MAX_PRIORITY
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.narration import audio
@@ -21,6 +24,37 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 4
 FIRST_RETRY_AFTER = timedelta(minutes=1)  # then 4 and 16 minutes
 Status = Narration.Status
+
+# The narrations of a newly published story go to the front of the queue (RQ honours
+# only the highest priority, by queueing at the front); a backlog of stories published
+# together (the demo) keeps the default, behind anything an editor publishes meanwhile.
+PUBLISH_PRIORITY = TASK_MAX_PRIORITY
+BACKLOG_PRIORITY = DEFAULT_TASK_PRIORITY
+
+_backlog = ContextVar("narration_backlog", default=None)
+
+
+@contextmanager
+def narrations_as_backlog():
+    """Narrations requested inside are queued at the end, newest story first, at the backlog's priority.
+
+    For many stories published at once: readers see the newest first, and
+    without this the oldest, published first, would be narrated first.
+    """
+    requested = {}
+    token = _backlog.set(requested)
+    try:
+        yield
+    finally:
+        _backlog.reset(token)
+    newest_first = (
+        ArticlePage.objects.filter(pk__in=requested)
+        .order_by("-first_published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    backlog = narrate_article.using(priority=BACKLOG_PRIORITY)
+    for page_id in newest_first:
+        transaction.on_commit(lambda page_id=page_id: backlog.enqueue(page_id, requested[page_id]))
 
 
 def request_narration(article, force=False):
@@ -41,7 +75,11 @@ def request_narration(article, force=False):
                 chunks_total=0,
                 queued_at=timezone.now(),
             )
-        transaction.on_commit(lambda: narrate_article.enqueue(article.pk, force))
+        backlog = _backlog.get()
+        if backlog is None:
+            transaction.on_commit(lambda: narrate_article.enqueue(article.pk, force))
+        else:
+            backlog[article.pk] = force or backlog.get(article.pk, False)
     except Exception:
         logger.exception("Could not queue the narration of article %s", article.pk)
 
@@ -70,7 +108,7 @@ def _remove_audio(narration, status):
         default_storage.delete(name)
 
 
-@task(queue_name="narration")
+@task(queue_name="narration", priority=PUBLISH_PRIORITY)
 def narrate_article(page_id, force=False):
     """Narrates a published article unless what would be heard is unchanged (or `force`)."""
     narration = Narration.objects.filter(pk=page_id).first()
