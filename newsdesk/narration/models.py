@@ -46,6 +46,9 @@ class Narration(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker narrating it last finished a part."
+    )
 
     audio = models.FileField(upload_to="narration/", blank=True, max_length=255)
     audio_bytes = models.PositiveBigIntegerField(default=0)
