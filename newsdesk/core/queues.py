@@ -77,7 +77,7 @@ class Worker(SimpleWorker):
 
 
 def uses_rq():
-    return settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    return settings.TASKS["default"]["BACKEND"] == "newsdesk.core.tasks_backend.RQBackend"
 
 
 def work(queues=(), burst=False, verbosity=1):
