@@ -297,7 +297,7 @@ if os.environ.get("NEWSDESK_PURGE_URL"):
 # Listed in the order an RQ worker takes them: mail first, then the rest.
 TASK_QUEUES = ["mail", "default", "narration"]
 if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    TASKS = {"default": {"BACKEND": "newsdesk.core.tasks_backend.RQBackend", "QUEUES": TASK_QUEUES}}
     RQ_QUEUES = {queue: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for queue in TASK_QUEUES}
     RQ_SHOW_ADMIN_LINK = False
 else:

@@ -1,12 +1,18 @@
 """Running the task queue: the database queue, or RQ on Redis when REDIS_URL is set."""
 
 import logging
+import signal
+import sys
+import threading
 import time
+import uuid
 
 import django_rq
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
+from django_tasks_db.models import DBTaskResult
 from django_tasks_rq import Job
 from redis.exceptions import RedisError
 from rq.exceptions import StopRequested
@@ -71,7 +77,7 @@ class Worker(SimpleWorker):
 
 
 def uses_rq():
-    return settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    return settings.TASKS["default"]["BACKEND"] == "newsdesk.core.tasks_backend.RQBackend"
 
 
 def work(queues=(), burst=False, verbosity=1):
@@ -79,19 +85,82 @@ def work(queues=(), burst=False, verbosity=1):
     queues = list(queues) or settings.TASK_QUEUES
     if uses_rq():
         work_on_redis(queues, burst, logging_level="INFO" if verbosity else "WARNING")
-    elif burst:
-        call_command(
-            "db_worker",
-            batch=True,
-            reload=False,
-            startup_delay=False,
-            queue_name=",".join(queues),
-            verbosity=verbosity,
-        )
     else:
-        call_command(
-            "db_worker", queue_name=",".join(queues), interval=1, reload=False, verbosity=verbosity
-        )
+        DatabaseWorkerCommand().configure_logging(verbosity)
+        if burst:
+            drain_database_queues(queues)
+        else:
+            work_on_database(queues)
+
+
+def database_worker(queue, batch=False, max_tasks=None):
+    return DatabaseWorker(
+        queue_names=[queue],
+        interval=1,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=max_tasks,
+        worker_id=f"{queue}-{uuid.uuid4().hex[:20]}",
+        excluded_queue_names=[],
+    )
+
+
+def drain_database_queues(queues):
+    """Runs every ready task, one at a time, each from the first queue (in the order given) that has one."""
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        queue = next((q for q in queues if ready.filter(queue_name=q).exists()), None)
+        if queue is None:
+            return
+        database_worker(queue, batch=True, max_tasks=1).run()
+
+
+def work_on_database(queues):
+    """Serves each queue in a thread of its own until SIGINT or SIGTERM.
+
+    django-tasks-db's worker takes the oldest ready task of all its queues
+    alike, so a reader's confirmation would wait behind every narration and
+    index update queued before it, and behind the one being run: here mail
+    is taken as soon as it is queued, whatever the other queues hold.
+    A signal lets running tasks finish (a second one does not wait); a thread
+    that dies ends the process, for its supervisor to start again.
+    """
+    workers = [database_worker(queue) for queue in queues]
+    threads = [
+        threading.Thread(target=serve_in_thread, args=(worker,), name=worker.queue_names[0])
+        for worker in workers
+    ]
+    stopping = threading.Event()
+
+    def stop(signum, frame):
+        if stopping.is_set():
+            logger.warning("Stopping without waiting for running tasks")
+            sys.exit(1)
+        stopping.set()
+        for worker in workers:
+            worker.running = False
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    for thread in threads:
+        thread.daemon = True
+        thread.start()
+    while not stopping.wait(1):
+        dead = [thread.name for thread in threads if not thread.is_alive()]
+        if dead:
+            sys.exit(f"The worker of the {dead[0]} queue stopped on an error")
+    for thread in threads:
+        thread.join()
+
+
+def serve_in_thread(worker):
+    try:
+        worker.run()
+    except Exception:
+        logger.exception("The worker of the %s queue failed", worker.queue_names[0])
+    finally:
+        connections.close_all()
 
 
 def work_on_redis(queues, burst, logging_level):

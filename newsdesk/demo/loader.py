@@ -20,6 +20,7 @@ from newsdesk.demo.pictures import draw_picture
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
+from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
 CONTENT_FILE = Path(__file__).with_name("content.json")
@@ -94,6 +95,12 @@ def _post_news(items, articles, now):
 
 @transaction.atomic
 def load_demo(content_file: str | Path = CONTENT_FILE) -> dict[str, int]:
+    # Readers see the newest stories first, and whatever they do goes before the demo's narration.
+    with narrations_as_backlog():
+        return _load_demo(content_file)
+
+
+def _load_demo(content_file: str | Path) -> dict[str, int]:
     content = json.loads(Path(content_file).read_text(encoding="utf-8"))
     now = timezone.now()
     home = HomePage.objects.get()

@@ -50,6 +50,9 @@ class Narration(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     retry_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker narrating it last finished a part."
+    )
 
     audio = models.FileField(
         upload_to="narration/", storage=narration_storage, blank=True, max_length=255

@@ -73,3 +73,34 @@ def test_the_demo_editor_takes_the_password_from_the_environment(db):
     ensure_demo_editor("first-password-1")
     assert ensure_demo_editor("second-password-2") == ("editor", "second-password-2")
     assert User.objects.get(username="editor").check_password("second-password-2")
+
+
+def test_the_demo_is_narrated_newest_first_and_after_a_story_an_editor_publishes(
+    base_site, run_tasks, django_capture_on_commit_callbacks
+):
+    from django_tasks.signals import task_started
+
+    from newsdesk.narration.models import Narration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        section = SectionPage.objects.live().first()
+        scoop = section.add_child(instance=ArticlePage(title="A scoop", slug="scoop", live=False))
+        scoop.save_revision().publish()
+    # Switched off, each narration is quick: what is tested is the order the worker takes them.
+    Narration.objects.update(enabled=False)
+
+    taken = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.task.name == "narrate_article":
+            taken.append(task_result.args[0])
+
+    task_started.connect(record)
+    try:
+        run_tasks("narration")
+    finally:
+        task_started.disconnect(record)
+    demo = ArticlePage.objects.exclude(pk=scoop.pk).order_by("-first_published_at")
+    assert taken == [scoop.pk, *demo.values_list("pk", flat=True)]

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.utils import timezone
 from mutagen.mp3 import MP3
 
 from newsdesk.narration import audio, tasks
@@ -168,6 +169,9 @@ def test_a_failure_leaves_the_article_published_and_is_retried_later(
     def broken(voice, recording, sentences):
         raise RuntimeError("the voice model crashed")
 
+    def retries():
+        return [at for path, _, at in queued_tasks() if path.endswith("narrate_article")]
+
     monkeypatch.setattr(audio, "speak", broken)
     article = publish_narrated("Bridge reopens", body=BODY)
     narration = Narration.objects.get(pk=article.pk)
@@ -177,7 +181,7 @@ def test_a_failure_leaves_the_article_published_and_is_retried_later(
     assert narration.reason == "RuntimeError: the voice model crashed"
     assert narration.attempts == 1 and narration.retry_at
     assert "Failed: RuntimeError: the voice model crashed (trying again at" in narration.status_text
-    [(_, _, run_after)] = queued_tasks()
+    [run_after] = retries()
     assert abs(run_after - narration.retry_at) < timedelta(
         seconds=1
     )  # RQ's scheduler keeps whole seconds
@@ -188,7 +192,7 @@ def test_a_failure_leaves_the_article_published_and_is_retried_later(
         tasks.narrate_article.call(article.pk)
     narration.refresh_from_db()
     assert narration.attempts == tasks.MAX_ATTEMPTS and narration.retry_at is None
-    assert len(queued_tasks()) == 1  # no further retry queued
+    assert len(retries()) == 1  # no further retry queued
 
 
 def test_an_article_in_a_language_without_a_voice_gets_no_audio(narrated, republish):
@@ -227,3 +231,65 @@ def test_nothing_to_read(publish_narrated, newsroom, body):
     assert narration.status == Narration.Status.EMPTY
     assert narration.status_text == "Nothing to read"
     assert not narration.audio
+
+
+def narrations_queued(queued_tasks):
+    return [args for path, args, _ in queued_tasks() if path.endswith(".narrate_article")]
+
+
+def test_a_narration_left_by_a_killed_worker_is_queued_again_once_its_lease_is_over(
+    publish_article, django_capture_on_commit_callbacks, run_tasks, queued_tasks, monkeypatch
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = publish_article("Bridge reopens", body=BODY)
+    run_tasks("default")  # the page's index updates: what is queued now is narration only
+
+    def killed(voice, recording, sentences):
+        raise SystemExit("SIGKILL")  # not an error the task sees: the worker is gone
+
+    with monkeypatch.context() as patched:
+        patched.setattr(audio, "speak", killed)
+        run_tasks("narration")
+    narration = Narration.objects.get(pk=article.pk)
+    assert narration.status == Narration.Status.NARRATING and narration.heartbeat_at
+    [(_, args, check_at)] = [
+        task for task in queued_tasks() if task[0].endswith(".take_up_stalled_narration")
+    ]
+    assert args == [article.pk, False]
+    assert abs(check_at - (narration.heartbeat_at + tasks.LEASE)) < timedelta(seconds=1)
+
+    # Within its lease the worker may still be on it: nothing is queued twice.
+    assert tasks.take_up_stalled_narration.call(article.pk) == "still narrating"
+    assert narrations_queued(queued_tasks) == []
+
+    Narration.objects.filter(pk=article.pk).update(
+        heartbeat_at=narration.heartbeat_at - tasks.LEASE - timedelta(seconds=1)
+    )
+    assert tasks.take_up_stalled_narration.call(article.pk) == "queued again"
+    assert tasks.take_up_stalled_narration.call(article.pk) == "not narrating"
+    assert Narration.objects.get(pk=article.pk).status == Narration.Status.QUEUED
+    assert narrations_queued(queued_tasks) == [[article.pk, False]]
+
+    run_tasks("narration")
+    narration.refresh_from_db()
+    assert narration.status == Narration.Status.READY and narration.audio
+    assert narration.heartbeat_at is None
+
+
+def test_a_worker_taken_for_dead_stops_at_its_next_part_and_keeps_nothing(
+    publish_article, monkeypatch
+):
+    article = publish_article("Bridge reopens", body=BODY)
+    speak = audio.speak
+
+    def slow(voice, recording, sentences):
+        speak(voice, recording, sentences)
+        # Meanwhile its lease ran out and another worker took the narration.
+        Narration.objects.filter(pk=article.pk).update(heartbeat_at=timezone.now())
+
+    monkeypatch.setattr(audio, "speak", slow)
+    assert tasks.narrate_article.call(article.pk) == "taken over"
+    narration = Narration.objects.get(pk=article.pk)
+    assert narration.status == Narration.Status.NARRATING and narration.chunks_done == 0
+    assert not narration.audio
+    assert not private_storage.exists(f"narration/{article.pk}")

@@ -121,15 +121,19 @@ def test_a_20000_word_article_is_finished_with_progress_in_the_status(
     publish_article, run_tasks, django_capture_on_commit_callbacks, monkeypatch
 ):
     progress = []
-    update = tasks._update
 
-    def recording_update(narration, **fields):
-        update(narration, **fields)
-        if "chunks_done" in fields:
-            progress.append(Narration.objects.get(pk=narration.pk).status_text)
+    def recording(write):
+        def written(narration, *args, **fields):
+            write(narration, *args, **fields)
+            if "chunks_done" in fields:
+                progress.append(Narration.objects.get(pk=narration.pk).status_text)
+
+        return written
 
     monkeypatch.setattr(voices.Voice, "load", lambda self: SilentVoice())
-    monkeypatch.setattr(tasks, "_update", recording_update)
+    # The first write takes the narration; each part's is made only while the run still has it.
+    monkeypatch.setattr(tasks, "_update", recording(tasks._update))
+    monkeypatch.setattr(tasks, "_update_if_held", recording(tasks._update_if_held))
     with django_capture_on_commit_callbacks(execute=True):
         article = publish_article("The long read", body=TWENTY_THOUSAND_WORDS)
     run_tasks()

@@ -1,3 +1,4 @@
+import logging
 import signal
 import subprocess
 import sys
@@ -10,6 +11,55 @@ from django.core.management.base import BaseCommand, CommandError
 from newsdesk.demo.loader import demo_needed, ensure_demo_editor
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+logger = logging.getLogger("newsdesk.run")
+
+# A child that dies is started again after the first delay, doubling up to the
+# second while it keeps dying; one that served a while gets the first again.
+RESTART_DELAYS = (1, 30)
+SERVED_A_WHILE = 60
+# A child that dies this many times in a row without serving SERVED_A_WHILE
+# since `run` started cannot start at all (its port taken, say): `run` stops.
+FAILED_STARTS = 5
+
+
+class Child:
+    """One of the site's processes, started again whenever it dies."""
+
+    def __init__(self, command):
+        self.command = command
+        self.name = "newsdesk " + " ".join(command)
+        self.process = None
+        self.restart_at = 0.0
+        self.delay = RESTART_DELAYS[0]
+        self.failed_starts = 0
+        self.ever_served = False
+
+    def start(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "newsdesk", *self.command])
+        self.started = time.monotonic()
+
+    def look_after(self, now):
+        """Starts the child again when it is due; raises CommandError when it cannot start at all."""
+        if self.process is None:
+            if now >= self.restart_at:
+                self.start()
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        self.process = None
+        if now - self.started >= SERVED_A_WHILE:
+            self.ever_served = True
+            self.delay = RESTART_DELAYS[0]
+            self.failed_starts = 0
+        self.failed_starts += 1
+        if not self.ever_served and self.failed_starts >= FAILED_STARTS:
+            raise CommandError(f"stopped because `{self.name}` exited")
+        how = f"on signal {-code}" if code < 0 else f"with status {code}"
+        logger.warning("`%s` exited %s; starting it again in %d s", self.name, how, self.delay)
+        self.restart_at = now + self.delay
+        self.delay = min(self.delay * 2, RESTART_DELAYS[1])
 
 
 class Command(BaseCommand):
@@ -51,7 +101,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
 
     def supervise(self, *commands):
-        """Runs each command as a child process; stops them all when one ends or on a signal."""
+        """Runs each command as a child process, starting again any that dies, until a signal stops them all."""
         stopping = False
 
         def stop(signum, frame):
@@ -60,28 +110,23 @@ class Command(BaseCommand):
 
         for signum in STOP_SIGNALS:
             signal.signal(signum, stop)
-        children = [
-            subprocess.Popen([sys.executable, "-m", "newsdesk", *command]) for command in commands
-        ]
-        while not stopping and all(child.poll() is None for child in children):
-            time.sleep(0.2)
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        deadline = time.monotonic() + 15
-        for child in children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
-        if stopping:
-            return 0
-        failed = [
-            " ".join(cmd)
-            for cmd, child in zip(commands, children, strict=False)
-            if child.returncode
-        ]
-        if failed:
-            raise CommandError(f"stopped because `newsdesk {failed[0]}` exited")
+        children = [Child(command) for command in commands]
+        try:
+            while not stopping:
+                now = time.monotonic()
+                for child in children:
+                    child.look_after(now)
+                time.sleep(0.2)
+        finally:
+            running = [child.process for child in children if child.process]
+            for process in running:
+                if process.poll() is None:
+                    process.terminate()
+            deadline = time.monotonic() + 15
+            for process in running:
+                try:
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         return 0
