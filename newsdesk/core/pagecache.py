@@ -9,18 +9,18 @@ Invalidation is by dependency, not by URL. Every cached response names the
 dependencies ("tags") it was rendered from: the Wagtail page it is
 (`page:<id>`), the listings it shows (`tag:<slug>`, `author:<slug>`), or a
 family of outputs (`feeds`, `sitemaps`, `search`, `newsfeed`, `picks`,
-`sections`: the navigation on every page). Each
-tag has a generation in the cache, the time it last changed. An entry keeps the
-generations it was rendered under, and is served only while all of them are
-still current. Publishing, unpublishing, moving or deleting a page gives new
-generations to exactly the tags it touches (`page_changed`): the page, its
-ancestors (its section, the home page), its tag and author pages before and
-after the change, every page that shows it through a card (Wagtail's reference
-index), the editors' picks beside every page if it is among them, the news
-feed if an item links it, the sections if it is one, the feeds, the sitemaps
-and search. Nothing else is re-rendered. One small key per tag
-changes; no list of URLs is kept, so paginated listings and search queries are
-covered too.
+`sections`: the navigation on every page; `newsroom`: the settings every
+response shows). Each tag has a generation in the cache, the time it last
+changed. An entry keeps the generations it was rendered under, and is served
+only while all of them are still current. A change gives new generations to
+exactly the tags of what shows it (core/renewal.py, filled by each app), when
+its transaction commits (`bump`). Nothing else is re-rendered. One small key
+per tag changes; no list of URLs is kept, so paginated listings and search
+queries are covered too.
+
+core knows no app above it: the apps register the views kept here and their
+tags (`cache_view`), the tags every page of the tree carries (`cache_pages`),
+and what a CDN in front purges for a tag (`purge_paths`).
 
 The news feed block beside every page is the exception: a new news item does
 not invalidate every page. Where JavaScript runs, live-feed.js brings new items
