@@ -70,7 +70,8 @@ def pages_linking(instance):
     rows = ReferenceIndex.get_references_to(instance).filter(
         base_content_type=ContentType.objects.get_for_model(Page)
     )
-    return Page.objects.filter(pk__in=rows.values_list("object_id", flat=True)).specific(defer=True)
+    ids = [int(object_id) for object_id in rows.values_list("object_id", flat=True)]  # text there
+    return Page.objects.filter(pk__in=ids).specific(defer=True)
 
 
 def tags_showing(page):
