@@ -110,7 +110,8 @@ INSTALLED_APPS = [
     "newsdesk.narration",
     "newsdesk.demo",
     "wagtail.contrib.settings",
-    "wagtail.contrib.frontend_cache",
+    # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page
+    # before the commit; core/pagecache.py purges everything a change renews, once, after.
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",

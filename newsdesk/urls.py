@@ -13,7 +13,6 @@ urlpatterns = [
     path("newsletters/", include("newsdesk.newsletters.urls")),
     path("", include("newsdesk.feed.urls")),
     path("", include("newsdesk.articles.urls")),
-    path("", include("newsdesk.people.urls")),
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.narration.urls")),
     path("", include("newsdesk.search.urls")),

@@ -5,3 +5,25 @@ class ArticlesConfig(AppConfig):
     name = "newsdesk.articles"
     label = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+        from django.urls import reverse
+        from taggit.models import Tag
+
+        from newsdesk.articles import pagecache
+        from newsdesk.articles.models import ArticlePage
+        from newsdesk.core import slots
+        from newsdesk.core.pagecache import cache_view, purge_paths
+        from newsdesk.core.renewal import renews, shows_pages
+        from newsdesk.people.models import Contributor
+
+        pre_save.connect(pagecache.remember_listings, sender=ArticlePage)
+        shows_pages(pagecache.listings_showing)
+        renews(Tag, pagecache.tag_renews)
+        renews(Contributor, pagecache.contributor_renews)
+        cache_view("tag", lambda kwargs: [f"tag:{kwargs['slug'].lower()}"])
+        cache_view("author", lambda kwargs: [f"author:{kwargs['slug']}"])
+        for kind in ("tag", "author"):
+            purge_paths(kind, lambda slug, kind=kind: [reverse(kind, kwargs={"slug": slug})])
+        slots.fill("navigation", "articles/includes/navigation.html")

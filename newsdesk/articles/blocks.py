@@ -3,9 +3,9 @@
 from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 from newsdesk.core.sanitise import sanitise_rich_text
-from newsdesk.newsletters.subscribers.blocks import NewsletterSignupBlock
 
 RICH_TEXT_FEATURES = [
     "bold",
@@ -77,6 +77,25 @@ class RelatedStoryBlock(blocks.StructBlock):
         icon = "link"
         label = "Related story card"
         template = "articles/blocks/related_story.html"
+
+
+class NewsletterSignupBlock(blocks.StructBlock):
+    """A subscribe form in the body. The newsletters app, above this one, is named, not imported:
+    its snippet, and its template, which renders the form."""
+
+    heading = blocks.CharBlock(
+        required=False, max_length=100, help_text='e.g. "Get the morning briefing"'
+    )
+    newsletters = blocks.ListBlock(
+        SnippetChooserBlock("newsletters.Newsletter"),
+        min_num=1,
+        help_text="One newsletter, or several for the reader to choose from.",
+    )
+
+    class Meta:
+        icon = "mail"
+        label = "Newsletter signup"
+        template = "newsletters/blocks/signup.html"
 
 
 class ArticleBodyBlock(blocks.StreamBlock):

@@ -3,42 +3,13 @@
 A page and its feeds are built from the same Listing, so they always agree.
 """
 
-from dataclasses import dataclass, field
-
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
 
-from newsdesk.articles.models import SectionPage, published_articles
+from newsdesk.articles.models import Listing, SectionPage, published_articles
 from newsdesk.people.models import Contributor
-
-
-@dataclass
-class Listing:
-    kind: str  # "all", "section", "tag" or "author"
-    title: str
-    url: str
-    description: str = ""
-    slug: str = ""
-    articles: QuerySet = field(default_factory=published_articles)
-    subject: object = None
-
-    def feed_url(self, feed_format: str) -> str:
-        if self.kind == "all":
-            return reverse("articles_feed", kwargs={"feed_format": feed_format})
-        return reverse(
-            "listing_feed",
-            kwargs={"kind": self.kind, "slug": self.slug, "feed_format": feed_format},
-        )
-
-    @property
-    def rss_url(self) -> str:
-        return self.feed_url("rss")
-
-    @property
-    def atom_url(self) -> str:
-        return self.feed_url("atom")
 
 
 def everything() -> Listing:
@@ -49,19 +20,7 @@ def for_section(slug: str) -> Listing:
     section = SectionPage.objects.live().public().filter(slug=slug).first()
     if section is None:
         raise Http404("No such section.")
-    return of_section(section)
-
-
-def of_section(section: SectionPage) -> Listing:
-    return Listing(
-        kind="section",
-        title=section.title,
-        url=section.url,
-        description=section.description,
-        slug=section.slug,
-        articles=published_articles().child_of(section),
-        subject=section,
-    )
+    return section.listing()
 
 
 def with_published_story(subjects, articles, lookup):

@@ -1,8 +1,10 @@
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -33,6 +35,35 @@ def published_articles():
         )
         .order_by("-first_published_at", "-pk")
     )
+
+
+@dataclass
+class Listing:
+    """A list of articles that readers browse and feeds syndicate (listings.py)."""
+
+    kind: str  # "all", "section", "tag" or "author"
+    title: str
+    url: str
+    description: str = ""
+    slug: str = ""
+    articles: QuerySet = field(default_factory=published_articles)
+    subject: object = None
+
+    def feed_url(self, feed_format):
+        if self.kind == "all":
+            return reverse("articles_feed", kwargs={"feed_format": feed_format})
+        return reverse(
+            "listing_feed",
+            kwargs={"kind": self.kind, "slug": self.slug, "feed_format": feed_format},
+        )
+
+    @property
+    def rss_url(self):
+        return self.feed_url("rss")
+
+    @property
+    def atom_url(self):
+        return self.feed_url("atom")
 
 
 def paginate(request, queryset, per_page=ARTICLES_PER_PAGE):
@@ -76,11 +107,20 @@ class SectionPage(Page):
             return route_to_child(self, articles, request, path_components)
         return super().route(request, path_components)
 
-    def get_context(self, request, *args, **kwargs):
-        from newsdesk.articles.listings import of_section  # listings builds on this module
+    def listing(self):
+        return Listing(
+            kind="section",
+            title=self.title,
+            url=self.url,
+            description=self.description,
+            slug=self.slug,
+            articles=published_articles().child_of(self),
+            subject=self,
+        )
 
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = listing = of_section(self)
+        context["listing"] = listing = self.listing()
         # Read only when the template renders the list, not when its kept fragment is reused.
         context["articles"] = SimpleLazyObject(lambda: paginate(request, listing.articles))
         return context

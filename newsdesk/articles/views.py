@@ -11,3 +11,16 @@ def tag_page(request, slug):
         "articles/listing_page.html",
         {"listing": listing, "articles": paginate(request, listing.articles)},
     )
+
+
+def author_page(request, slug):
+    listing = listings.for_author(slug)
+    return render(
+        request,
+        "articles/author_page.html",
+        {
+            "listing": listing,
+            "author": listing.subject,
+            "articles": paginate(request, listing.articles),
+        },
+    )

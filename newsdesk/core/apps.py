@@ -7,19 +7,15 @@ class CoreConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+        from django.db.models.signals import pre_delete
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from newsdesk.articles.models import ArticlePage
-        from newsdesk.core import pagecache
-        from newsdesk.curation.models import EditorsPicks
-        from newsdesk.feed.models import NewsItem
+        from newsdesk.core import renewal
+        from newsdesk.core.models import NewsroomSettings
+        from newsdesk.core.pagecache import NEWSROOM
 
-        pre_save.connect(pagecache.remember_listings, sender=ArticlePage)
-        page_published.connect(pagecache.on_page_published_or_unpublished)
-        page_unpublished.connect(pagecache.on_page_published_or_unpublished)
-        post_page_move.connect(pagecache.on_page_moved)
-        pre_delete.connect(pagecache.on_page_deleted)
-        post_save.connect(pagecache.on_picks_saved, sender=EditorsPicks)
-        post_save.connect(pagecache.on_news_item_saved, sender=NewsItem)
-        post_delete.connect(pagecache.on_news_item_saved, sender=NewsItem)
+        page_published.connect(renewal.on_page_published_or_unpublished)
+        page_unpublished.connect(renewal.on_page_published_or_unpublished)
+        post_page_move.connect(renewal.on_page_moved)
+        pre_delete.connect(renewal.on_page_deleted)
+        renewal.renews(NewsroomSettings, lambda settings: {NEWSROOM})

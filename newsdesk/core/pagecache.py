@@ -9,18 +9,18 @@ Invalidation is by dependency, not by URL. Every cached response names the
 dependencies ("tags") it was rendered from: the Wagtail page it is
 (`page:<id>`), the listings it shows (`tag:<slug>`, `author:<slug>`), or a
 family of outputs (`feeds`, `sitemaps`, `search`, `newsfeed`, `picks`,
-`sections`: the navigation on every page). Each
-tag has a generation in the cache, the time it last changed. An entry keeps the
-generations it was rendered under, and is served only while all of them are
-still current. Publishing, unpublishing, moving or deleting a page gives new
-generations to exactly the tags it touches (`page_changed`): the page, its
-ancestors (its section, the home page), its tag and author pages before and
-after the change, every page that shows it through a card (Wagtail's reference
-index), the editors' picks beside every page if it is among them, the news
-feed if an item links it, the sections if it is one, the feeds, the sitemaps
-and search. Nothing else is re-rendered. One small key per tag
-changes; no list of URLs is kept, so paginated listings and search queries are
-covered too.
+`sections`: the navigation on every page; `newsroom`: the settings every
+response shows). Each tag has a generation in the cache, the time it last
+changed. An entry keeps the generations it was rendered under, and is served
+only while all of them are still current. A change gives new generations to
+exactly the tags of what shows it (core/renewal.py, filled by each app), when
+its transaction commits (`bump`). Nothing else is re-rendered. One small key
+per tag changes; no list of URLs is kept, so paginated listings and search
+queries are covered too.
+
+core knows no app above it: the apps register the views kept here and their
+tags (`cache_view`), the tags every page of the tree carries (`cache_pages`),
+and what a CDN in front purges for a tag (`purge_paths`).
 
 The news feed block beside every page is the exception: a new news item does
 not invalidate every page. Where JavaScript runs, live-feed.js brings new items
@@ -42,23 +42,33 @@ from django.utils.http import http_date
 GENERATION_KEY = "pagecache:tag:{}"
 ENTRY_KEY = "pagecache:page:{}"
 
-# Views whose responses are the same for every anonymous reader, by URL name,
-# with the tags they depend on. Wagtail's pages are tagged by the
-# `before_serve_page` hook (core/wagtail_hooks.py).
-VIEW_TAGS = {
-    "tag": lambda kwargs: [f"tag:{kwargs['slug'].lower()}"],
-    "author": lambda kwargs: [f"author:{kwargs['slug']}"],
-    "news": lambda kwargs: ["newsfeed"],
-    "news_updates": lambda kwargs: ["newsfeed"],
-    "news_feed": lambda kwargs: ["newsfeed"],
-    "search": lambda kwargs: ["search"],
-    "articles_feed": lambda kwargs: ["feeds"],
-    "listing_feed": lambda kwargs: ["feeds"],
-    "podcast_feed": lambda kwargs: ["feeds"],
-    "section_podcast_feed": lambda kwargs: ["feeds"],
-    "sitemap": lambda kwargs: ["sitemaps"],
-    "sitemap_section": lambda kwargs: ["sitemaps"],
-}
+# Views whose responses are the same for every anonymous reader, by URL name, with
+# the tags they depend on: filled by the apps that own the views (`cache_view`, from
+# their AppConfig.ready).
+VIEW_TAGS = {}
+# Wagtail's pages are kept under their own tag and the tags each function here gives
+# (`cache_pages`): what every page of the tree shows besides itself.
+PAGE_TAGS = []
+# With a CDN in front: the paths it must purge when a tag is renewed, by the tag's
+# kind ("tag" for `tag:<slug>`, or a whole tag such as "feeds"), filled by `purge_paths`.
+PURGE_PATHS = {}
+# Every kept response depends on the newsroom's settings (name, tagline, time zone).
+NEWSROOM = "newsroom"
+
+
+def cache_view(url_name, tags):
+    """Keeps the responses of the view named url_name for anonymous readers, under tags(kwargs)."""
+    VIEW_TAGS[url_name] = tags
+
+
+def cache_pages(tags):
+    """Wagtail's pages are kept under tags(page) too: what the apps put beside every page."""
+    PAGE_TAGS.append(tags)
+
+
+def purge_paths(kind, paths):
+    """With a CDN in front, a renewed tag of this kind purges paths(value): see PURGE_PATHS."""
+    PURGE_PATHS[kind] = paths
 
 
 def page_tag(page):
@@ -93,44 +103,58 @@ def current_generations(tags):
     return current if None not in current.values() else {tag: float("inf") for tag in tags}
 
 
+class _Renewal:
+    """The tags a transaction renews, and the URLs to purge, done once when it commits."""
+
+    def __init__(self):
+        self.tags, self.urls, self.done = set(), set(), False
+
+    def __call__(self):
+        from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+        if self.done:
+            return
+        self.done = True
+        # Stamped at the commit: a page rendered from before it is never kept (see the middleware).
+        now = time.time()
+        cache.set_many({GENERATION_KEY.format(tag): now for tag in self.tags}, timeout=None)
+        if self.urls:
+            PurgeBatch(self.urls).purge()
+
+
 def bump(tags):
-    """Gives the tags new generations once the transaction commits, so no reader caches what it is replacing."""
+    """Gives the tags new generations once the transaction commits, so no reader caches what it is replacing.
+
+    However many changes a transaction makes, its commit renews each tag once
+    and, with a CDN in front (WAGTAILFRONTENDCACHE), purges each URL once, in
+    one batch. The URLs are found now, while a page being deleted still has one.
+    """
     if not tags:
         return
-    now = time.time()
+    connection = transaction.get_connection()
+    renewal = getattr(connection, "pagecache_renewal", None)
+    pending = [func for _, func, _ in connection.run_on_commit]
+    if renewal is None or renewal.done or not any(func is renewal for func in pending):
+        renewal = connection.pagecache_renewal = _Renewal()
+    renewal.tags.update(tags)
+    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        renewal.urls.update(_urls_to_purge(tags))
+    transaction.on_commit(renewal)  # at once outside a transaction
 
-    def renew():
-        cache.set_many({GENERATION_KEY.format(tag): now for tag in tags}, timeout=None)
 
-    transaction.on_commit(renew)
-    purge_frontend_cache(tags)
-
-
-def purge_frontend_cache(tags):
-    """Purges a CDN or proxy named in WAGTAILFRONTENDCACHE: the first page of each listing that changed."""
-    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        return
-    from django.urls import reverse
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+def _urls_to_purge(tags):
+    """What a CDN keeps of the tags: each page's URLs, and the first page of each view (PURGE_PATHS)."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
     from wagtail.models import Page
 
-    base = settings.NEWSDESK_SITE_URL
-    urls = []
+    batch = PurgeBatch()
     page_ids = [int(tag.split(":", 1)[1]) for tag in tags if tag.startswith("page:")]
-    for page in Page.objects.filter(pk__in=page_ids).specific(defer=True):
-        if page.live and page.full_url:
-            urls.append(page.full_url)
+    batch.add_pages(Page.objects.filter(pk__in=page_ids).specific(defer=True))
     for tag in tags:
         kind, _, value = tag.partition(":")
-        if kind in {"tag", "author"}:
-            urls.append(base + reverse(kind, kwargs={"slug": value}))
-    if "feeds" in tags:
-        urls += [base + reverse("articles_feed", args=[kind]) for kind in ("rss", "atom")]
-    if "sitemaps" in tags:
-        urls += [base + reverse("sitemap")] + [
-            base + reverse("sitemap_section", args=[s]) for s in ("pages", "news")
-        ]
-    transaction.on_commit(lambda: purge_urls_from_cache(urls))
+        if kind in PURGE_PATHS:
+            batch.add_urls(settings.NEWSDESK_SITE_URL + path for path in PURGE_PATHS[kind](value))
+    return batch.urls
 
 
 def _entry_key(request):
@@ -187,6 +211,7 @@ class PageCacheMiddleware:
             add_tags(request, *VIEW_TAGS[match.url_name](match.kwargs))
         if not request.page_cache_tags or not _storable(response):
             return response
+        add_tags(request, NEWSROOM)
         current = current_generations(request.page_cache_tags)
         _public_headers(response, started)
         response["X-Page-Cache"] = "miss"
@@ -213,90 +238,3 @@ class PageCacheMiddleware:
             sent.append(chunk)
             yield chunk
         cache.set(key, {**entry, "content": b"".join(sent)}, timeout=settings.PAGE_CACHE_SECONDS)
-
-
-def _listing_tags(article_id):
-    """The tag and author pages an article is listed on, as stored now."""
-    from newsdesk.articles.models import ArticleByline, ArticlePageTag
-
-    slugs = ArticlePageTag.objects.filter(content_object_id=article_id).values_list(
-        "tag__slug", flat=True
-    )
-    authors = ArticleByline.objects.filter(page_id=article_id).values_list(
-        "contributor__slug", flat=True
-    )
-    return {f"tag:{slug.lower()}" for slug in slugs} | {f"author:{slug}" for slug in authors}
-
-
-def remember_listings(sender, instance, **kwargs):
-    """Before an article is saved: the listings it leaves, if its tags or bylines change."""
-    if instance.pk:
-        instance._listed_before = _listing_tags(instance.pk)
-
-
-def page_changed(page):
-    """The tags of everything that shows this page: see the module's docstring."""
-    from wagtail.models import Page
-
-    from newsdesk.articles.models import SectionPage
-    from newsdesk.curation.models import EditorsPicks
-    from newsdesk.feed.models import NewsItem
-
-    tags = {page_tag(page), "feeds", "sitemaps", "search"}
-    tags |= {f"page:{pk}" for pk in page.get_ancestors().values_list("pk", flat=True)}
-    tags |= getattr(page, "_listed_before", set()) | _listing_tags(page.pk)
-    if page.specific_class and issubclass(page.specific_class, SectionPage):
-        tags.add("sections")
-    for model, object_id in _referring_objects(page):
-        if issubclass(model, Page):
-            tags.add(f"page:{object_id}")
-        elif issubclass(model, EditorsPicks):
-            tags.add("picks")
-        elif issubclass(model, NewsItem):  # a news item links its story while the story is live
-            tags.add("newsfeed")
-    bump(tags)
-
-
-def _referring_objects(page):
-    """(model, id) of every object that links the page in its content: story cards, picks, front-page lists."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ReferenceIndex
-
-    rows = (
-        ReferenceIndex.get_references_to(page)
-        .values_list("base_content_type", "object_id")
-        .distinct()
-    )
-    for content_type_id, object_id in rows:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is not None:
-            yield model, object_id
-
-
-def on_page_published_or_unpublished(sender, instance, **kwargs):
-    page_changed(instance)
-
-
-def on_page_moved(sender, instance, parent_page_before, **kwargs):
-    bump(
-        {
-            f"page:{pk}"
-            for pk in parent_page_before.get_ancestors(inclusive=True).values_list("pk", flat=True)
-        }
-    )
-    page_changed(instance)
-
-
-def on_page_deleted(sender, instance, **kwargs):
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        page_changed(instance)
-
-
-def on_picks_saved(sender, instance, **kwargs):
-    bump({"picks"})
-
-
-def on_news_item_saved(sender, instance, **kwargs):
-    bump({"newsfeed"})

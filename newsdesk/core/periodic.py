@@ -1,5 +1,6 @@
-"""Jobs the task worker runs once a minute: scheduled publishing and newsletter sends.
+"""Jobs the task worker runs once a minute: Wagtail's scheduled publishing, and those the apps register.
 
+An app adds its own from its AppConfig.ready() with `register(name, job)`.
 However many workers run, each job runs once per minute: a worker runs a job
 only after inserting its (job, minute) row, and the database lets one insert
 win.
@@ -14,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.core.models import PeriodicJobRun
-from newsdesk.newsletters.sending import sends as sending
 
 logger = logging.getLogger(__name__)
 
@@ -26,16 +26,12 @@ def publish_scheduled_pages():
     call_command("publish_scheduled", stdout=io.StringIO())
 
 
-def send_newsletters():
-    """Starts scheduled issues, and takes over batches of sends whose worker died or whose retry is due."""
-    sending.start_scheduled_sends()
-    sending.resume_stalled_batches()
+JOBS = {"publish_scheduled_pages": publish_scheduled_pages}
 
 
-JOBS = {
-    "publish_scheduled_pages": publish_scheduled_pages,
-    "send_newsletters": send_newsletters,
-}
+def register(name, job):
+    """Runs job() once a minute, in one worker."""
+    JOBS[name] = job
 
 
 def claim(job, period):

@@ -10,6 +10,8 @@ class NarrationConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 
+        from newsdesk.core import slots
+        from newsdesk.core.pagecache import cache_view
         from newsdesk.narration.models import Narration
         from newsdesk.narration.signals import narrate_on_publish, remove_files_of_deleted
 
@@ -17,3 +19,6 @@ class NarrationConfig(AppConfig):
         post_delete.connect(
             remove_files_of_deleted, sender=Narration, dispatch_uid="narration_files_deleted"
         )
+        for name in ("podcast_feed", "section_podcast_feed"):
+            cache_view(name, lambda kwargs: ["feeds"])
+        slots.fill("feeds", "narration/podcast_links.html")

@@ -9,8 +9,19 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
+        from newsdesk.core import periodic, slots
+        from newsdesk.core.pagecache import cache_pages
+        from newsdesk.core.renewal import renews
+        from newsdesk.newsletters.models import Newsletter
+        from newsdesk.newsletters.periodic import send_newsletters
         from newsdesk.newsletters.sending.bounces import suppress_on_tracking_event
 
         tracking.connect(
             suppress_on_tracking_event, dispatch_uid="newsletters.suppress_on_tracking_event"
         )
+        periodic.register("send_newsletters", send_newsletters)
+        slots.fill("head", "newsletters/includes/assets.html")
+        # Every page of the tree offers the newsletters beside it; a page whose body
+        # has a signup block links the newsletter, and is renewed as what links it.
+        cache_pages(lambda page: {"newsletters"})
+        renews(Newsletter, lambda newsletter: {"newsletters"})

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from newsdesk.core.fragments import cached_fragment
 from newsdesk.core.links import absolute_url as make_absolute_url
 from newsdesk.core.pagecache import page_tag
+from newsdesk.core.slots import SLOTS
 from newsdesk.core.xml import xml_safe as strip_non_xml
 
 register = template.Library()
@@ -82,6 +83,28 @@ def cachedfragment(parser, token):
         parser.compile_filter(bits[0]),
         [parser.compile_filter(tag) for tag in tags],
         [parser.compile_filter(value) for value in vary],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, name, *vary):
+    """What the apps put in this slot of the page (core/slots.py); kept while the tags they name are current.
+
+    {% slot "rail" vary today %}
+    """
+    fills = SLOTS.get(name, ())
+
+    def render():
+        engine = context.template.engine
+        return mark_safe(  # each part is a rendered template, escaped as it was rendered
+            "".join(engine.get_template(template).render(context) for template, _ in fills)
+        )
+
+    tags = sorted({tag for _, fill_tags in fills for tag in fill_tags})
+    if not tags:
+        return render()
+    return cached_fragment(
+        context.get("request"), f"slot-{name}", tags, render, vary=tuple(map(str, vary))
     )
 
 

@@ -1,3 +1,4 @@
+import io
 import logging
 import signal
 import subprocess
@@ -7,8 +8,6 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-
-from newsdesk.demo.loader import demo_needed, ensure_demo_editor
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -71,9 +70,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        if settings.NEWSDESK_DEMO and demo_needed():
-            self.stdout.write("Loading the demo newsroom…")
-            call_command("load_demo", verbosity=0)
+        if settings.NEWSDESK_DEMO:
+            call_command("load_demo", if_empty=True, stdout=self.stdout)
         self.announce()
         # Without EMAIL_URL the site's mail goes to the development mail catcher.
         mail = [] if settings.EMAIL_URL else [["mailcatcher"]]
@@ -87,14 +85,9 @@ class Command(BaseCommand):
                 f"Outbox (mail caught on 127.0.0.1:{settings.MAILCATCHER_PORT}): {site}/admin/outbox/"
             )
         if settings.NEWSDESK_DEMO:
-            username, password = ensure_demo_editor(settings.NEWSDESK_DEMO_PASSWORD)
-            if password:
-                lines.append(f"Demo editor: {username} / {password}")
-            else:
-                lines.append(
-                    f"Demo editor: {username} (password as printed on first start; "
-                    "set NEWSDESK_DEMO_PASSWORD to choose a new one)"
-                )
+            editor = io.StringIO()
+            call_command("demo_editor", password=settings.NEWSDESK_DEMO_PASSWORD, stdout=editor)
+            lines.append(editor.getvalue().strip())
         else:
             lines.append("Create an editor account with: .venv/bin/newsdesk createsuperuser")
         lines.append("Press Ctrl-C to stop.")
