@@ -11,6 +11,7 @@ Two profiles, chosen by the environment and never by editing code:
 The variables are listed in README.md and ../shared/CONTRACT.md.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -54,13 +55,33 @@ NEWSDESK_DEMO_PASSWORD = os.environ.get("NEWSDESK_DEMO_PASSWORD", "")
 DEBUG = env_flag("DEBUG", default=False)
 
 
+def _private_data_dir():
+    """The embedded profile's data folder and database, readable by this account alone.
+
+    They hold readers' addresses, the mail caught for them and the secret key.
+    SQLite gives its -wal and -shm files the mode of the database file, so the
+    database is made empty (a valid SQLite file) with that mode before the first
+    connection would make it world-readable under the usual umask.
+    """
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(
+            os.open(DATA_DIR / "newsdesk.sqlite3", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        )
+
+
 def _embedded_secret_key():
     """A key made once per data folder, so sessions survive restarts."""
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written private from its first byte, then linked into place: a process
+        # starting at the same moment reads the whole key or makes none.
+        partial = DATA_DIR / f".secret_key.{os.getpid()}"
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(partial, key_file)
+        partial.unlink()
     return key_file.read_text().strip()
 
 
@@ -78,8 +99,10 @@ if PROFILE == "production":
         )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in the production profile.")
-elif not SECRET_KEY:
-    SECRET_KEY = _embedded_secret_key()
+else:
+    _private_data_dir()
+    if not SECRET_KEY:
+        SECRET_KEY = _embedded_secret_key()
 
 _site_host = urlsplit(NEWSDESK_SITE_URL).hostname or ""
 if PROFILE == "production":

@@ -1,5 +1,6 @@
 """The two profiles, checked in fresh interpreters since settings are read once at import."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -66,3 +67,36 @@ def test_production_starts_with_real_settings(tmp_path):
 def test_a_flag_that_is_neither_on_nor_off_is_an_error(tmp_path):
     result = load_settings(tmp_path, DEBUG="maybe")
     assert result.returncode != 0 and "DEBUG must be 1 or 0" in result.stderr
+
+
+def test_the_embedded_data_folder_database_and_key_are_private(tmp_path):
+    data = tmp_path / "var"
+    # The WAL goes when the last connection closes: its mode is read while it is open.
+    code = (
+        "import django, os; django.setup(); from django.db import connection; "
+        "connection.cursor().execute('create table t (x)'); "
+        "folder = connection.settings_dict['NAME'].parent; "
+        "print({name: oct(os.stat(folder / name).st_mode & 0o777) for name in os.listdir(folder)})"
+    )
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "REDIS_URL", "ALLOWED_HOSTS"}
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **environment,
+            "NEWSDESK_DATA_DIR": str(data),
+            "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        },
+        capture_output=True,
+        text=True,
+        # The usual umask would make every new file world-readable.
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert result.returncode == 0, result.stderr
+    modes = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    assert data.stat().st_mode & 0o777 == 0o700
+    for name in ("secret_key", "newsdesk.sqlite3", "newsdesk.sqlite3-wal", "newsdesk.sqlite3-shm"):
+        assert modes[name] == "0o600", name

@@ -1,5 +1,6 @@
 """The development mail catcher: a real SMTP server that keeps mail, and the admin's outbox."""
 
+import os
 import smtplib
 from email.message import EmailMessage
 
@@ -7,6 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
+
+from newsdesk.mailcatcher import store
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +95,16 @@ def test_the_outbox_is_staff_only(client, mail_catcher):
 
 def test_the_outbox_is_in_the_admin_menu(editor_client, mail_catcher):
     assert "/admin/outbox/" in editor_client.get("/admin/").content.decode()
+
+
+def test_caught_mail_is_readable_by_this_account_only(tmp_path):
+    folder = tmp_path / "mail"
+    previous = os.umask(0o022)
+    try:
+        name = store.save(
+            folder, "desk@example.org", ["reader@example.org"], b"Subject: Hi\r\n\r\n"
+        )
+    finally:
+        os.umask(previous)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / f"{name}.eml").stat().st_mode & 0o777 == 0o600
