@@ -73,3 +73,5 @@ def test_the_demo_editor_takes_the_password_from_the_environment(db):
     ensure_demo_editor("first-password-1")
     assert ensure_demo_editor("second-password-2") == ("editor", "second-password-2")
     assert User.objects.get(username="editor").check_password("second-password-2")
+    # The next start with the same environment prints it no more.
+    assert ensure_demo_editor("second-password-2") == ("editor", None)

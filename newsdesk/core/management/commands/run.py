@@ -42,7 +42,7 @@ class Command(BaseCommand):
                 lines.append(f"Demo editor: {username} / {password}")
             else:
                 lines.append(
-                    f"Demo editor: {username} (password as printed on first start; "
+                    f"Demo editor: {username} (password as printed when it was set; "
                     "set NEWSDESK_DEMO_PASSWORD to choose a new one)"
                 )
         else:
