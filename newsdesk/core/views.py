@@ -8,7 +8,9 @@ from django.views.static import serve
 
 from newsdesk.core.outages import unavailable_service_error
 
-BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# Positions beyond 18 digits (an exabyte) are no range this server understands:
+# the whole file, as for any range it does not understand.
+BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 CHUNK = 64 * 1024
 
 
