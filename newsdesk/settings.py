@@ -432,6 +432,16 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
+# Request bodies, refused with a 413 before they are read (core/bodylimit.py; nginx
+# has the same limits, deploy/nginx/newsdesk.conf): readers' forms and webhooks are
+# small; the admin takes the largest of its uploads (a subscriber list), with room
+# for the rest of its form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's own default, named for the limits below
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+REQUEST_BODY_MAX_BYTES_ADMIN = (
+    max(SUBSCRIBER_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE) + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
+
 if PROFILE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWSDESK_SITE_URL.startswith("https://")
@@ -440,8 +450,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # PostgreSQL or Redis away: one line per failed request, not a traceback (core/outages.py).
-    "filters": {"one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_outages"]}},
+    "filters": {
+        "one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"},
+        # Readers' links carry signed values ("Not Found: /newsletters/confirm/…/").
+        "without_signed_values": {"()": "newsdesk.core.accesslog.WithoutSignedValues"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_outages", "without_signed_values"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
