@@ -100,3 +100,32 @@ def test_the_embedded_data_folder_database_and_key_are_private(tmp_path):
     assert data.stat().st_mode & 0o777 == 0o700
     for name in ("secret_key", "newsdesk.sqlite3", "newsdesk.sqlite3-wal", "newsdesk.sqlite3-shm"):
         assert modes[name] == "0o600", name
+
+
+def test_production_on_https_redirects_plain_http_and_sends_hsts(tmp_path):
+    code = (
+        "import newsdesk.settings as s; "
+        "print(getattr(s, 'SECURE_SSL_REDIRECT', False), getattr(s, 'SECURE_HSTS_SECONDS', 0))"
+    )
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_URL"}
+    }
+    environment.update(
+        NEWSDESK_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://newsdesk@127.0.0.1:5432/newsdesk",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="news.example.org",
+    )
+    results = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**environment, "NEWSDESK_SITE_URL": site},
+            capture_output=True,
+            text=True,
+        )
+        for site in ("https://news.example.org", "http://news.example.org")
+    ]
+    assert results[0].stdout.split() == ["True", str(365 * 24 * 3600)], results[0].stderr
+    assert results[1].stdout.split() == ["False", "0"], results[1].stderr
