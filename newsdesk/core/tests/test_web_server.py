@@ -6,6 +6,7 @@ before Django would need it.
 
 import http.client
 import io
+import logging
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core import signing
 from django.db import connection
 from django.test import override_settings
 
+from newsdesk.core.accesslog import WithoutSignedValues
 from newsdesk.core.bodylimit import BodyLimit, body_limit
 
 from .servers import (
@@ -151,3 +153,13 @@ def test_a_chunked_body_within_its_limit_reaches_the_application_with_its_length
     answers.clear()
     BodyLimit(echo)(environ, lambda status, headers: answers.append(status))
     assert answers == ["413 Content Too Large"]
+
+
+def test_django_s_own_log_lines_lose_signed_values_too():
+    token = signing.dumps(7, salt="newsdesk.newsletters.confirm")
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", (f"/x/{token}/",), None
+    )
+    assert WithoutSignedValues().filter(record)
+    assert record.getMessage() == "Not Found: /x/[signed]/"
+    assert "without_signed_values" in settings.LOGGING["handlers"]["console"]["filters"]
