@@ -61,3 +61,13 @@ def test_the_admin_s_editor_works_under_its_policy(live_site, page, newsroom, pu
     )
     page.locator("#id_title").fill("Bridge reopens at last")
     assert refused == [], "\n".join(refused)
+
+
+def test_the_error_pages_may_use_their_inline_style(rf):
+    from newsdesk.core.csp import ContentSecurityPolicyMiddleware
+    from newsdesk.core.views import server_error
+
+    response = ContentSecurityPolicyMiddleware(server_error)(rf.get("/"))
+    assert response.status_code == 500 and "<style>" in response.content.decode()
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy and "script-src 'self';" in policy + ";"
