@@ -11,6 +11,7 @@ Two profiles, chosen by the environment and never by editing code:
 The variables are listed in README.md and ../shared/CONTRACT.md.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -54,13 +55,33 @@ NEWSDESK_DEMO_PASSWORD = os.environ.get("NEWSDESK_DEMO_PASSWORD", "")
 DEBUG = env_flag("DEBUG", default=False)
 
 
+def _private_data_dir():
+    """The embedded profile's data folder and database, readable by this account alone.
+
+    They hold readers' addresses, the mail caught for them and the secret key.
+    SQLite gives its -wal and -shm files the mode of the database file, so the
+    database is made empty (a valid SQLite file) with that mode before the first
+    connection would make it world-readable under the usual umask.
+    """
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(
+            os.open(DATA_DIR / "newsdesk.sqlite3", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        )
+
+
 def _embedded_secret_key():
     """A key made once per data folder, so sessions survive restarts."""
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Written private from its first byte, then linked into place: a process
+        # starting at the same moment reads the whole key or makes none.
+        partial = DATA_DIR / f".secret_key.{os.getpid()}"
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(partial, key_file)
+        partial.unlink()
     return key_file.read_text().strip()
 
 
@@ -78,8 +99,10 @@ if PROFILE == "production":
         )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in the production profile.")
-elif not SECRET_KEY:
-    SECRET_KEY = _embedded_secret_key()
+else:
+    _private_data_dir()
+    if not SECRET_KEY:
+        SECRET_KEY = _embedded_secret_key()
 
 _site_host = urlsplit(NEWSDESK_SITE_URL).hostname or ""
 if PROFILE == "production":
@@ -133,10 +156,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # On every response, kept pages included: the header is not part of what is kept.
+    "newsdesk.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -410,6 +436,10 @@ ANYMAIL = {
 LOGIN_URL = "wagtailadmin_login"
 
 WAGTAIL_SITE_NAME = "newsdesk"
+# The admin asks no other site for anything: no avatars from Gravatar (which would
+# learn each editor's address hash), no check for new Wagtail releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = NEWSDESK_SITE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "images.NewsImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -421,16 +451,65 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
 
+# Request bodies, refused with a 413 before they are read (core/bodylimit.py; nginx
+# has the same limits, deploy/nginx/newsdesk.conf): readers' forms and webhooks are
+# small; the admin takes the largest of its uploads (a subscriber list), with room
+# for the rest of its form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's own default, named for the limits below
+REQUEST_BODY_MAX_BYTES = 1024 * 1024
+REQUEST_BODY_MAX_BYTES_ADMIN = (
+    max(SUBSCRIBER_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE) + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
+
 if PROFILE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWSDESK_SITE_URL.startswith("https://")
+    if NEWSDESK_SITE_URL.startswith("https://"):
+        # Browsers come back over HTTPS only, for a year; plain HTTP is redirected,
+        # except the health checks a load balancer makes on the inside.
+        SECURE_SSL_REDIRECT = True
+        SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+        SECURE_HSTS_SECONDS = 365 * 24 * 3600
+
+# Content-Security-Policy (django-csp): every script is a file of the site's own;
+# nothing inline runs (JSON-LD is data, never run, and needs no permission), no
+# plugin, no other site frames a page or receives a form.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# What Wagtail's admin adds (core/csp.py).
+CONTENT_SECURITY_POLICY_ADMIN_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # PostgreSQL or Redis away: one line per failed request, not a traceback (core/outages.py).
-    "filters": {"one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_outages"]}},
+    "filters": {
+        "one_line_outages": {"()": "newsdesk.core.outages.OneLineOutages"},
+        # Readers' links carry signed values ("Not Found: /newsletters/confirm/…/").
+        "without_signed_values": {"()": "newsdesk.core.accesslog.WithoutSignedValues"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_outages", "without_signed_values"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},

@@ -7,6 +7,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from django.urls import register_converter
+
+        from newsdesk.core.converters import IdConverter
+
+        # Before any URLconf is read: app URLs and Wagtail hooks use <id:...>.
+        register_converter(IdConverter, "id")
+
         from django.db.models.signals import pre_delete
         from wagtail.signals import page_published, page_unpublished, post_page_move
 

@@ -30,17 +30,24 @@ PAGE_CACHE_SECONDS (60 s by default), so the block is at most that old.
 """
 
 import hashlib
+import json
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
 GENERATION_KEY = "pagecache:tag:{}"
 ENTRY_KEY = "pagecache:page:{}"
+PARAMETERS_KEY = "pagecache:parameters:{}"
+ALL_PARAMETERS = "*"
+
+# Query parameters that only say where a reader came from (utm_* too): no page
+# reads them, so they are no part of any key (see without_marketing_parameters).
+MARKETING_PARAMETERS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref"}
 
 # Views whose responses are the same for every anonymous reader, by URL name, with
 # the tags they depend on: filled by the apps that own the views (`cache_view`, from
@@ -157,8 +164,91 @@ def _urls_to_purge(tags):
     return batch.urls
 
 
-def _entry_key(request):
-    return ENTRY_KEY.format(hashlib.sha256(request.build_absolute_uri().encode()).hexdigest())
+def _path_key(request):
+    """Where the request was routed: its prefix and path apart, as routing took them.
+
+    The full path alone would let a request whose SCRIPT_NAME is "/city" and path
+    "/" (the home page) be kept as "/city/".
+    """
+    where = [
+        request.scheme,
+        request.get_host(),
+        request.META.get("SCRIPT_NAME", ""),
+        request.path_info,
+    ]
+    return hashlib.sha256(json.dumps(where).encode()).hexdigest()
+
+
+def _entry_key(path_key, query, read):
+    """The key of a response, by its path and the query parameters the page read to render it."""
+    names = sorted(query) if read == ALL_PARAMETERS else read
+    values = [[name, query.getlist(name)] for name in names]
+    return ENTRY_KEY.format(
+        hashlib.sha256(json.dumps([path_key, read, values]).encode()).hexdigest()
+    )
+
+
+def _is_marketing(name):
+    return name.startswith("utm_") or name in MARKETING_PARAMETERS
+
+
+def without_marketing_parameters(request):
+    """The request as the page sees it: what only says where a reader came from is dropped.
+
+    Scripts in the browser can still read them from the address bar.
+    """
+    query = request.GET.copy()
+    marketing = [name for name in query if _is_marketing(name)]
+    if marketing:
+        for name in marketing:
+            del query[name]
+        request.META["QUERY_STRING"] = query.urlencode()
+    return query
+
+
+class ReadRecordingQueryDict(QueryDict):
+    """request.GET, noting which parameters the page reads: they, and no others, make its key.
+
+    Anything that sees the whole query (iterating it, its length, urlencode)
+    makes every parameter part of the key.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.read, self.read_all = set(), False
+        super().__init__(*args, **kwargs)
+        self.read, self.read_all = set(), False  # parsing it read nothing for the page
+
+    def read_names(self):
+        return ALL_PARAMETERS if self.read_all else sorted(self.read)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def _getlist(self, key, *args, **kwargs):
+        self.read.add(key)
+        return super()._getlist(key, *args, **kwargs)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _whole(method):
+        def whole(self, *args, **kwargs):
+            self.read_all = True
+            return method(self, *args, **kwargs)
+
+        return whole
+
+    __iter__ = _whole(QueryDict.__iter__)
+    __len__ = _whole(QueryDict.__len__)
+    keys = _whole(QueryDict.keys)
+    lists = _whole(QueryDict.lists)
+    urlencode = _whole(QueryDict.urlencode)
+    copy = _whole(QueryDict.copy)
+    __copy__ = _whole(QueryDict.__copy__)
+    __deepcopy__ = _whole(QueryDict.__deepcopy__)
+    del _whole
 
 
 def _cacheable_request(request):
@@ -194,8 +284,12 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = _entry_key(request)
-        entry = cache.get(key)
+        query = without_marketing_parameters(request)
+        path_key = _path_key(request)
+        # The parameters this page read when it was last rendered: a page that reads
+        # none is kept once, whatever query string each reader brings.
+        read = cache.get(PARAMETERS_KEY.format(path_key))
+        entry = cache.get(_entry_key(path_key, query, read)) if read is not None else None
         if entry and generations(entry["tags"]) == entry["tags"]:
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
@@ -205,6 +299,9 @@ class PageCacheMiddleware:
 
         started = time.time()
         request.page_cache_tags = set()
+        request.GET = ReadRecordingQueryDict(
+            request.META.get("QUERY_STRING", ""), encoding=request.encoding
+        )
         response = self.get_response(request)
         match = request.resolver_match
         if match and match.url_name in VIEW_TAGS:
@@ -218,6 +315,9 @@ class PageCacheMiddleware:
         # A tag renewed while this page was being rendered may mean it shows what
         # was just replaced: hand it to this reader, keep it for nobody.
         if all(generation <= started for generation in current.values()):
+            read = request.GET.read_names()
+            key = _entry_key(path_key, query, read)
+            cache.set(PARAMETERS_KEY.format(path_key), read, timeout=settings.PAGE_CACHE_SECONDS)
             headers = [(name, value) for name, value in response.items() if name != "X-Page-Cache"]
             entry = {"status": response.status_code, "headers": headers, "tags": current}
             if response.streaming:

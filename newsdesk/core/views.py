@@ -2,6 +2,7 @@ import posixpath
 import re
 import sys
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template import loader
@@ -9,7 +10,9 @@ from django.views.static import serve
 
 from newsdesk.core.outages import unavailable_service_error
 
-BYTE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# Positions beyond 18 digits (an exabyte) are no range this server understands:
+# the whole file, as for any range it does not understand.
+BYTE_RANGE = re.compile(r"bytes=(\d{0,18})-(\d{0,18})")
 CHUNK = 64 * 1024
 # Wagtail's documents (upload folder "documents") are served only by its document view, which
 # checks their collection's view restrictions: never by address in the media folder.
@@ -69,6 +72,8 @@ def _read(file, start, length):
             yield chunk
 
 
+# The error pages carry their style inline: they must look right without static files.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def server_error(request):
     """Django's handler500, which runs inside the `except` of the failed request.
 

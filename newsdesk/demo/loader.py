@@ -43,7 +43,9 @@ def ensure_demo_editor(password: str = "") -> tuple[str, str | None]:
     if password and not user.check_password(password):
         user.set_password(password)
         user.save(update_fields=["password"])
-    return DEMO_EDITOR, password or None
+        return DEMO_EDITOR, password
+    # Already set: not printed again at every start, into logs that outlive it.
+    return DEMO_EDITOR, None
 
 
 def _body(blocks, images, articles):

@@ -19,11 +19,13 @@ NAME = re.compile(r"^\d{8}T\d{6}\d{6}-[0-9a-f]{32}$")
 def save(directory: str | Path, mail_from: str, rcpt_tos: Sequence[str], content: bytes) -> str:
     """Stores one message with its envelope, written whole or not at all; returns its name."""
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    # Readers' mail: for this account's eyes only, whatever the umask.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}"
     envelope = f"Return-Path: <{mail_from}>\r\nX-Envelope-To: {', '.join(rcpt_tos)}\r\n".encode()
     partial = directory / f".{name}.tmp"
-    partial.write_bytes(envelope + content)
+    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
+        file.write(envelope + content)
     os.replace(partial, directory / f"{name}.eml")
     return name
 

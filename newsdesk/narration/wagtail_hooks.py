@@ -46,9 +46,9 @@ register_snippet(PronunciationViewSet)
 def narration_admin_urls():
     return [
         path("narration/", admin_views.index, name="narration_admin"),
-        path("narration/<int:page_id>/", admin_views.edit, name="narration_admin_edit"),
+        path("narration/<id:page_id>/", admin_views.edit, name="narration_admin_edit"),
         path(
-            "narration/<int:page_id>/narrate/",
+            "narration/<id:page_id>/narrate/",
             admin_views.narrate_again,
             name="narration_admin_narrate",
         ),

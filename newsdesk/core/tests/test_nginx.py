@@ -1,6 +1,8 @@
 """The shipped nginx configuration (deploy/nginx/newsdesk.conf), run by Debian's nginx in front of a live server."""
 
 import gzip
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -104,3 +106,21 @@ def test_documents_are_served_only_through_the_app_which_checks_restrictions(
         assert status == 200 and body == b"%PDF public"
     finally:
         stop(process)
+
+
+def post(url, size):
+    request = urllib.request.Request(
+        url, data=b"x" * size, headers={"Content-Type": "application/octet-stream"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_bodies_are_limited_as_the_app_limits_them(front):
+    base, _ = front
+    assert post(base + "/newsletters/subscribe/", 2 * 1024 * 1024) == 413
+    # The admin's uploads go through, to be refused or taken by the app.
+    assert post(base + "/admin/images/multiple/add/", 3 * 1024 * 1024) != 413

@@ -249,3 +249,43 @@ def test_a_cdn_in_front_is_purged_of_what_changed(
     ]:
         assert path in purged, path
     assert "/tags/trams/" not in purged
+
+
+def test_a_forwarded_path_prefix_cannot_keep_one_page_under_another_s_address(client, stories):
+    # The home page, reached as SCRIPT_NAME "/city" + path "/", as a proxy allowed to
+    # set the prefix would send it: kept under what routing used, not as /city/.
+    home = client.get("/", SCRIPT_NAME="/city")
+    assert home.status_code == 200 and home.wsgi_request.path == "/city/"
+    section = client.get("/city/")
+    assert section.status_code == 200 and section["X-Page-Cache"] == "miss"
+    assert section.content != home.content
+
+
+def test_marketing_parameters_and_unread_ones_are_answered_from_one_entry(
+    client, stories, django_assert_num_queries
+):
+    first, _ = stories
+    assert state(client, first.url) == "miss"
+    for query in ("?utm_source=newsletter&utm_medium=email", "?fbclid=abc", "?ref=home", "?x=1"):
+        with django_assert_num_queries(0):
+            assert state(client, first.url + query) == "hit", query
+
+
+def test_pages_that_read_their_query_are_kept_by_the_parameters_they_read(client, stories):
+    first, second = stories
+    assert state(client, "/search/?q=bridge") == "miss"
+    assert state(client, "/search/?q=bridge&utm_campaign=spring") == "hit"
+    trams = client.get("/search/?q=trams&utm_campaign=spring")
+    assert trams["X-Page-Cache"] == "miss"
+    assert second.title in trams.content.decode() and first.title not in trams.content.decode()
+    assert state(client, "/search/?q=trams") == "hit"
+
+
+def test_a_page_that_sees_the_whole_query_is_kept_by_all_of_it(rf, stories):
+    from newsdesk.core.pagecache import ALL_PARAMETERS, ReadRecordingQueryDict
+
+    query = ReadRecordingQueryDict("page=2&sort=new")
+    assert query.get("page") == "2" and "order" not in query
+    assert query.read_names() == ["order", "page"]
+    query.urlencode()
+    assert query.read_names() == ALL_PARAMETERS

@@ -73,6 +73,8 @@ def test_the_demo_editor_takes_the_password_from_the_environment(db):
     ensure_demo_editor("first-password-1")
     assert ensure_demo_editor("second-password-2") == ("editor", "second-password-2")
     assert User.objects.get(username="editor").check_password("second-password-2")
+    # The next start with the same environment prints it no more.
+    assert ensure_demo_editor("second-password-2") == ("editor", None)
 
 
 def test_the_demo_is_narrated_newest_first_and_after_a_story_an_editor_publishes(

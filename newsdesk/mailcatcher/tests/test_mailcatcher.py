@@ -1,5 +1,6 @@
 """The development mail catcher: a real SMTP server that keeps mail, and the admin's outbox."""
 
+import os
 import smtplib
 from email.message import EmailMessage
 
@@ -7,6 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission, User
 from django.core.mail import EmailMultiAlternatives
+
+from newsdesk.mailcatcher import store
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,16 @@ def test_staff_who_manage_subscribers_see_and_open_the_outbox(client, mail_catch
     for url in ("/admin/outbox/", f"/admin/outbox/{caught.name}/"):
         response = client.get(url)
         assert response.status_code == 200 and b"digest" in response.content
+
+
+def test_caught_mail_is_readable_by_this_account_only(tmp_path):
+    folder = tmp_path / "mail"
+    previous = os.umask(0o022)
+    try:
+        name = store.save(
+            folder, "desk@example.org", ["reader@example.org"], b"Subject: Hi\r\n\r\n"
+        )
+    finally:
+        os.umask(previous)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / f"{name}.eml").stat().st_mode & 0o777 == 0o600

@@ -106,7 +106,8 @@ def subscribe_form_context(
         "errors": _errors_by_place(form) if form is not None else {},
         "message": message,
         "started": started_token(),
-        "source": cleaned.get("source", "") if form is not None else request.get_full_path(),
+        # The page, not its query: kept pages are shared by readers who came with any query.
+        "source": cleaned.get("source", "") if form is not None else request.path,
         "wording": consent_wording(newsletters) if newsletters else "",
     }
 

@@ -28,6 +28,14 @@ class Command(BaseCommand):
             os.environ.get("WEB_THREADS", "4"),
             "--access-logfile",
             "-",
+            # The signed values in readers' links (preferences, unsubscribe) stay out of it.
+            "--logger-class",
+            "newsdesk.core.accesslog.AccessLogger",
+            # gunicorn would take SCRIPT_NAME and PATH_INFO from the headers of a request
+            # from a trusted proxy, routing it elsewhere than its URL says (a home page
+            # answered and cached for /city/). newsdesk is served at its host's root.
+            "--forwarder-headers",
+            "",
             "--no-control-socket",
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),

@@ -17,6 +17,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo editor: {username} / {password}")
         else:
             self.stdout.write(
-                f"Demo editor: {username} (password as printed on first start; "
+                f"Demo editor: {username} (password as printed when it was set; "
                 "set NEWSDESK_DEMO_PASSWORD to choose a new one)"
             )
