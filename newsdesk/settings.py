@@ -11,6 +11,7 @@ Two profiles, chosen by the environment and never by editing code:
 The variables are listed in README.md and ../shared/CONTRACT.md.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -408,6 +409,19 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 TAGGIT_CASE_INSENSITIVE = True
+
+
+# Reverse proxies whose X-Forwarded-For is believed (core/clientaddress.py): addresses or
+# CIDR ranges. Loopback is where the shipped nginx and `make run` put the proxy; behind
+# a CDN or a load balancer, add its ranges (docs/deploy.md).
+def _networks(name, default):
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, default)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list addresses or CIDR ranges: {error}") from error
+
+
+TRUSTED_PROXIES = _networks("NEWSDESK_TRUSTED_PROXIES", ["127.0.0.0/8", "::1"])
 
 if PROFILE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

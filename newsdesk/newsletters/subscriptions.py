@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.core.clientaddress import client_address
 from newsdesk.newsletters import ratelimits
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
 from newsdesk.newsletters.tasks import send_confirmation_email
@@ -58,7 +59,7 @@ class Consent:
     def from_request(cls, request, wording, source_url=None):
         """source_url: the page the reader acted on, when it is not this request's own page."""
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_address(request.META),
             user_agent=request.headers.get("User-Agent", "")[:500],
             source_url=(request.path if source_url is None else source_url)[:500],
             wording=wording,

@@ -28,6 +28,9 @@ class Command(BaseCommand):
             os.environ.get("WEB_THREADS", "4"),
             "--access-logfile",
             "-",
+            # The reader's address behind the proxy (core/clientaddress.py), not the proxy's.
+            "--logger-class",
+            "newsdesk.core.accesslog.AccessLogger",
             "--no-control-socket",
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
