@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.core import ratelimits
 from newsdesk.core.clientaddress import client_address
-from newsdesk.newsletters import ratelimits
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
 from newsdesk.newsletters.tasks import send_confirmation_email
 
