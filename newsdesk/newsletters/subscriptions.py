@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from newsdesk.core import ratelimits
 from newsdesk.core.clientaddress import client_address
-from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription
+from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
 from newsdesk.newsletters.tasks import send_confirmation_email
 
 CONSENT_WORDING = (
@@ -90,6 +90,10 @@ def request_subscription(email, newsletters, consent):
     answer either way, so the form tells nobody who subscribes.
     """
     if not _within(REQUESTS_PER_IP, "ip", consent.ip_address):
+        return False
+    # It bounced or its owner complained: mail to it would only hurt the sender's
+    # reputation, and a complaint may mean someone else is typing it in.
+    if Suppression.covers(email):
         return False
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()

@@ -4,12 +4,12 @@ from django_tasks import task
 
 from newsdesk.newsletters import delivery
 from newsdesk.newsletters.emails import confirmation_message, test_issue_message
-from newsdesk.newsletters.models import Issue, SubscriberImport, Subscription
+from newsdesk.newsletters.models import Issue, SubscriberImport, Subscription, Suppression
 
 
 @task(queue_name="mail")
 def send_confirmation_email(subscriber_id, newsletter_ids):
-    """Mails the confirmation link, unless the reader confirmed or left in the meantime."""
+    """Mails the confirmation link, unless the reader confirmed or left, or the address was suppressed, meanwhile."""
     pending = list(
         Subscription.objects.filter(
             subscriber_id=subscriber_id,
@@ -19,7 +19,8 @@ def send_confirmation_email(subscriber_id, newsletter_ids):
         .select_related("subscriber", "newsletter__host")
         .order_by("newsletter__name")
     )
-    if not pending:
+    # Suppressed since it was asked for (a bounce of an earlier mail, a complaint).
+    if not pending or Suppression.covers(pending[0].subscriber.email):
         return 0
     return confirmation_message(pending[0].subscriber, [s.newsletter for s in pending]).send()
 

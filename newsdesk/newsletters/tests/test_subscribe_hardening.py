@@ -1,9 +1,12 @@
 """The subscribe form against what goes wrong in the open: proxies, floods, replays, bounced addresses."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
-from newsdesk.newsletters.models import ConsentRecord, Subscriber
+from newsdesk.newsletters.forms import started_token
+from newsdesk.newsletters.models import ConsentRecord, Subscriber, Suppression
 
 from .conftest import SUBSCRIBE_URL, form_data
 
@@ -55,3 +58,44 @@ def test_a_flood_that_empties_the_cache_does_not_reopen_a_victims_inbox(
         assert subscribe(email="victim@example.org", json=True).json()["ok"]
     run_tasks()
     assert len(mail_catcher()) == 3
+
+
+def signed_hours_ago(monkeypatch, hours):
+    """A form's fill-time token as the page rendered `hours` ago carried it."""
+    then = time.time() - hours * 3600
+    monkeypatch.setattr("django.core.signing.time.time", lambda: then)
+    token = started_token(then)
+    monkeypatch.undo()
+    return token
+
+
+def test_a_fill_time_token_expires(newsletters, subscribe, monkeypatch):
+    old = subscribe(json=True, started=signed_hours_ago(monkeypatch, 7))
+    assert old.status_code == 400
+    assert "out of date" in old.json()["errors"]["started"]
+    assert not Subscriber.objects.exists()
+    # A tab left open for the afternoon still works.
+    assert subscribe(json=True, started=signed_hours_ago(monkeypatch, 5)).json()["ok"]
+    assert Subscriber.objects.count() == 1
+
+
+@pytest.mark.parametrize("reason", [Suppression.Reason.BOUNCED, Suppression.Reason.COMPLAINED])
+def test_a_suppressed_address_gets_no_mail_and_the_same_answer(
+    newsletters, subscribe, run_tasks, mail_catcher, reason
+):
+    Suppression.suppress("gone@example.org", reason, "test")
+    suppressed = subscribe(email="Gone@Example.org", json=True).json()
+    other = subscribe(email="here@example.org", json=True).json()
+    assert suppressed["message"].replace("Gone@example.org", "here@example.org") == other["message"]
+    assert not Subscriber.objects.filter(email__iexact="gone@example.org").exists()
+    run_tasks()
+    assert [m.header("To") for m in mail_catcher()] == ["here@example.org"]
+
+
+def test_an_address_suppressed_while_its_mail_waits_gets_none(
+    newsletters, subscribe, run_tasks, mail_catcher
+):
+    subscribe(email="soon-gone@example.org")
+    Suppression.suppress("soon-gone@example.org", Suppression.Reason.BOUNCED, "test")
+    run_tasks()
+    assert mail_catcher() == []
