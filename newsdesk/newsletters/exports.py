@@ -1,5 +1,6 @@
 """Subscriber lists the other way: a newsletter's readers in Ghost's members CSV layout, so nobody is locked in."""
 
+from newsdesk.core import csvcells
 from newsdesk.newsletters.imports import GHOST_COLUMNS
 from newsdesk.newsletters.models import Subscription
 
@@ -10,19 +11,13 @@ def _ghost_time(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else ""
 
 
-def csv_safe(value):
-    """Spreadsheets run cells that start with these as formulas; an address may legally start with one."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def ghost_members(newsletter):
     """The header, then a row per confirmed or unsubscribed reader, in the layout of Ghost's members export.
 
     Pending readers are left out: Ghost has no such state, and a member there
-    would be sent the newsletter without having confirmed. Addresses are kept
-    as they are, so that the file imports back to the same list; names, which
-    come from imported lists unchecked, are made safe for spreadsheets.
+    would be sent the newsletter without having confirmed. Every cell is made
+    safe for spreadsheets (core/csvcells.py), which the import undoes, so the
+    file reads back to the same list.
     """
     yield GHOST_COLUMNS
     subscriptions = (
@@ -36,10 +31,10 @@ def ghost_members(newsletter):
         subscribed = "true" if s.status == Status.CONFIRMED else "false"
         row = {
             "email": s.subscriber.email,
-            "name": csv_safe(s.subscriber.name),
+            "name": s.subscriber.name,
             "subscribed_to_emails": subscribed,
             "complimentary_plan": "false",
             "created_at": _ghost_time(s.requested_at),
             "labels": newsletter.name,
         }
-        yield [row.get(column, "") for column in GHOST_COLUMNS]
+        yield [csvcells.safe(row.get(column, "")) for column in GHOST_COLUMNS]

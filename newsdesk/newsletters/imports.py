@@ -25,6 +25,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from newsdesk.core import csvcells
 from newsdesk.newsletters.addresses import normalise_address
 from newsdesk.newsletters.models import ConsentRecord, Subscriber, Subscription, Suppression
 from newsdesk.newsletters.subscriptions import Consent
@@ -347,6 +348,8 @@ def _entries(stream, report):
             if len(values) != len(headers):
                 report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
                 continue
+            # Cells a spreadsheet-safe export (ours: exports.py) guarded with an apostrophe.
+            values = [csvcells.original(value) for value in values]
             entry = format_.read(dict(zip(headers, values, strict=False)), headers)
             if not entry.email.strip():
                 report.skip("no email address", number)

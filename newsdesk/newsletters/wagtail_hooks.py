@@ -11,8 +11,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from newsdesk.core import csvcells
 from newsdesk.newsletters import issue_views, subscriber_list_views
-from newsdesk.newsletters.exports import csv_safe
 from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
 
 Status = Subscription.Status
@@ -47,7 +47,8 @@ class NewsletterViewSet(SnippetViewSet):
 
 
 class SubscriptionIndexView(IndexView):
-    custom_field_preprocess = {"subscriber.email": {"csv": csv_safe, "xlsx": csv_safe}}
+    # Every text cell of the CSV export; in the XLSX one Wagtail stores text as text already.
+    custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {"csv": csvcells.safe}}
 
 
 class SubscriptionPermissionPolicy(ModelPermissionPolicy):
