@@ -350,7 +350,8 @@ if EMAIL_URL:
     )
 else:
     EMAIL_HOST, EMAIL_PORT = "127.0.0.1", MAILCATCHER_PORT
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend, with SMTPUTF8 for addresses with non-Latin mailbox names.
+EMAIL_BACKEND = "newsdesk.core.smtp.EmailBackend"
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
 # email-validator's DNS check needs the network, so it is off unless asked for.

@@ -1,10 +1,15 @@
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from newsdesk.core import smtp
 from newsdesk.newsletters import delivery
 from newsdesk.newsletters.emails import confirmation_message, test_issue_message
 from newsdesk.newsletters.models import Issue, SubscriberImport, Subscription, Suppression
+
+logger = logging.getLogger(__name__)
 
 
 @task(queue_name="mail")
@@ -22,7 +27,13 @@ def send_confirmation_email(subscriber_id, newsletter_ids):
     # Suppressed since it was asked for (a bounce of an earlier mail, a complaint).
     if not pending or Suppression.covers(pending[0].subscriber.email):
         return 0
-    return confirmation_message(pending[0].subscriber, [s.newsletter for s in pending]).send()
+    message = confirmation_message(pending[0].subscriber, [s.newsletter for s in pending])
+    try:
+        return message.send()
+    except smtp.NotOffered as refused:
+        # Retrying cannot help: only another mail server could carry it.
+        logger.warning("Confirmation email to subscriber %s not sent: %s", subscriber_id, refused)
+        return 0
 
 
 @task(queue_name="mail")
