@@ -84,3 +84,18 @@ def test_the_access_log_names_the_reader_not_the_proxy():
     request = SimpleNamespace(headers=[])
     atoms = logger.atoms(response, request, environ, timedelta(milliseconds=3))
     assert atoms["h"] == "203.0.113.7"
+
+
+def test_the_web_server_logs_and_believes_forwarded_headers_as_this_module_does(
+    settings, monkeypatch
+):
+    from django.core.management import call_command
+
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24"), ipaddress.ip_network("::1")]
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    started = []
+    monkeypatch.setattr("os.execv", lambda path, argv: started.append(argv))
+    call_command("web")
+    [argv] = started
+    assert argv[argv.index("--logger-class") + 1] == "newsdesk.core.accesslog.AccessLogger"
+    assert argv[argv.index("--forwarded-allow-ips") + 1] == "10.0.0.0/24,::1/128"

@@ -32,8 +32,12 @@ class Command(BaseCommand):
             "--logger-class",
             "newsdesk.core.accesslog.AccessLogger",
             "--no-control-socket",
+            # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For.
             "--forwarded-allow-ips",
-            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            os.environ.get(
+                "FORWARDED_ALLOW_IPS",
+                ",".join(str(network) for network in settings.TRUSTED_PROXIES),
+            ),
         ]
         # gunicorn takes this process's place, so signals reach it directly.
         os.execv(sys.executable, argv)
