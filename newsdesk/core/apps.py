@@ -23,3 +23,14 @@ class CoreConfig(AppConfig):
         post_save.connect(pagecache.on_picks_saved, sender=EditorsPicks)
         post_save.connect(pagecache.on_news_item_saved, sender=NewsItem)
         post_delete.connect(pagecache.on_news_item_saved, sender=NewsItem)
+
+        from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+        from newsdesk.core import csvcells
+
+        # Every CSV the admin exports (reports, snippet listings) holds text from readers
+        # and imported archives: none of it may reach a spreadsheet as a formula.
+        SpreadsheetExportMixin.custom_value_preprocess = {
+            **SpreadsheetExportMixin.custom_value_preprocess,
+            object: {SpreadsheetExportMixin.FORMAT_CSV: csvcells.safe_export_cell},
+        }

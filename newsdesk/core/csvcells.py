@@ -11,6 +11,8 @@ reads back exactly as it was.
 
 import re
 
+from django.utils.encoding import force_str
+
 # A trigger after any apostrophes: one more apostrophe is added, so that exactly one comes off.
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
@@ -23,3 +25,8 @@ def safe(value):
 def original(text):
     """The value `safe` was given."""
     return text[1:] if text.startswith("'") and _FORMULA.match(text, 1) else text
+
+
+def safe_export_cell(value):
+    """Wagtail's own CSV cell (its text), made safe; an empty value stays empty."""
+    return value if value is None else safe(force_str(value))

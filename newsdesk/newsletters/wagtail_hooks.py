@@ -11,7 +11,6 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from newsdesk.core import csvcells
 from newsdesk.newsletters import issue_views, subscriber_list_views
 from newsdesk.newsletters.models import Issue, Newsletter, Subscription, Suppression
 
@@ -46,11 +45,6 @@ class NewsletterViewSet(SnippetViewSet):
     search_backend_name = None
 
 
-class SubscriptionIndexView(IndexView):
-    # Every text cell of the CSV export; in the XLSX one Wagtail stores text as text already.
-    custom_value_preprocess = {**IndexView.custom_value_preprocess, str: {"csv": csvcells.safe}}
-
-
 class SubscriptionPermissionPolicy(ModelPermissionPolicy):
     """Subscriptions come only from readers' own double opt-in; editors may look and delete, not add or edit."""
 
@@ -65,7 +59,6 @@ class SubscriptionViewSet(SnippetViewSet):
     model = Subscription
     icon = "group"
     menu_label = "Subscribers"
-    index_view_class = SubscriptionIndexView
     list_display = [
         "email",
         "newsletter",

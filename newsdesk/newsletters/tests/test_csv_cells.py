@@ -75,3 +75,13 @@ def test_the_admins_subscriber_export_is_safe_in_a_spreadsheet(editor_client, ne
     assert len(rows) == len(HOSTILE) + 1
     assert not any(spreadsheet_could_run(cell) for row in rows for cell in row)
     assert {csvcells.original(row[0]) for row in rows[1:]} == {email for email, _ in HOSTILE}
+
+
+def test_wagtails_own_reports_export_safe_csv(editor_client, publish_article):
+    publish_article('=HYPERLINK("http://evil.example","Read")')
+    response = editor_client.get("/admin/reports/site-history/", {"export": "csv"})
+    content = b"".join(response.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(content, newline="")))
+    titles = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert titles and all(title.startswith("'=HYPERLINK") for title in titles)
+    assert not any(spreadsheet_could_run(cell) for row in rows for cell in row)
