@@ -18,6 +18,7 @@ from email.utils import getaddresses, parseaddr
 
 from django.core.mail.backends import smtp
 from django.core.mail.message import sanitize_address
+from email_validator import EmailNotValidError, validate_email
 
 # RFC 6531's status for a server that cannot take such an address.
 NOT_OFFERED = (
@@ -33,10 +34,17 @@ def needs_smtputf8(address):
 
 def envelope_address(address):
     """(the address as SMTP commands carry it, whether it needs SMTPUTF8)."""
-    if needs_smtputf8(address):
-        return address, True
-    local, _, domain = address.rpartition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii')}", False
+    if address.isascii():
+        return address, False
+    try:
+        # An internationalised domain in IDNA 2008's punycode (Python's own codec is
+        # IDNA 2003, for which faß.de is fass.de); None when the mailbox name is not ASCII.
+        ascii_address = validate_email(
+            address, allow_smtputf8=True, check_deliverability=False
+        ).ascii_email
+    except EmailNotValidError:
+        ascii_address = None
+    return (ascii_address, False) if ascii_address else (address, True)
 
 
 class NotOffered(smtplib.SMTPNotSupportedError):
