@@ -306,7 +306,7 @@ def mail_catcher(settings, tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     settings.MAILCATCHER_DIR = tmp_path / "mail"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "newsdesk.core.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     controller = server.start(settings.MAILCATCHER_DIR, "127.0.0.1", port)
     yield lambda: store.messages(settings.MAILCATCHER_DIR)

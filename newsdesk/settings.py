@@ -12,6 +12,7 @@ The variables are listed in README.md and ../shared/CONTRACT.md.
 """
 
 import contextlib
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -384,7 +385,8 @@ if EMAIL_URL:
     )
 else:
     EMAIL_HOST, EMAIL_PORT = "127.0.0.1", MAILCATCHER_PORT
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend, with SMTPUTF8 for addresses with non-Latin mailbox names.
+EMAIL_BACKEND = "newsdesk.core.smtp.EmailBackend"
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
 # email-validator's DNS check needs the network, so it is off unless asked for.
@@ -460,6 +462,19 @@ REQUEST_BODY_MAX_BYTES = 1024 * 1024
 REQUEST_BODY_MAX_BYTES_ADMIN = (
     max(SUBSCRIBER_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE) + DATA_UPLOAD_MAX_MEMORY_SIZE
 )
+
+
+# Reverse proxies whose X-Forwarded-For is believed (core/clientaddress.py): addresses or
+# CIDR ranges. Loopback is where the shipped nginx and `make run` put the proxy; behind
+# a CDN or a load balancer, add its ranges (docs/deploy.md).
+def _networks(name, default):
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, default)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list addresses or CIDR ranges: {error}") from error
+
+
+TRUSTED_PROXIES = _networks("NEWSDESK_TRUSTED_PROXIES", ["127.0.0.0/8", "::1"])
 
 if PROFILE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,4 +1,4 @@
-"""Logs without the secrets that some links carry.
+"""Logs that name the reader, not the proxy, and leave out the secrets some links carry.
 
 The links in readers' mail (confirm, preferences, one-click unsubscribe) hold a
 value signed with the secret key (django.core.signing), and the preferences
@@ -6,13 +6,15 @@ link never expires: whoever reads it in a log can manage that reader's
 newsletters. Every signed value is cut out of what is logged, by the web
 server's access log (gunicorn's `--logger-class`) and by Django's own loggers
 ("Not Found: /newsletters/confirm/…/"). This module is loaded by gunicorn's
-master before Django, so it imports nothing of Django's.
+master before Django is set up: Django's settings are read lazily, per line.
 """
 
 import logging
 import re
 
 from gunicorn.glogging import Logger
+
+from newsdesk.core.clientaddress import client_address
 
 # payload[:timestamp]:signature, the signature being 43 characters of URL-safe
 # base64 (HMAC-SHA256); the colons may arrive percent-encoded.
@@ -27,10 +29,12 @@ def redact(text):
 
 
 class AccessLogger(Logger):
-    """gunicorn's logger, with signed values cut out of every part of each access line."""
+    """gunicorn's logger: the reader's address behind the proxy (core/clientaddress.py),
+    and signed values cut out of every part of each access line."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
+        atoms["h"] = client_address(environ) or "-"
         return {
             key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
         }

@@ -26,3 +26,14 @@ class CoreConfig(AppConfig):
         post_page_move.connect(renewal.on_page_moved)
         pre_delete.connect(renewal.on_page_deleted)
         renewal.renews(NewsroomSettings, lambda settings: {NEWSROOM})
+
+        from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+        from newsdesk.core import csvcells
+
+        # Every CSV the admin exports (reports, snippet listings) holds text from readers
+        # and imported archives: none of it may reach a spreadsheet as a formula.
+        SpreadsheetExportMixin.custom_value_preprocess = {
+            **SpreadsheetExportMixin.custom_value_preprocess,
+            object: {SpreadsheetExportMixin.FORMAT_CSV: csvcells.safe_export_cell},
+        }

@@ -49,3 +49,14 @@ class PeriodicJobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} at {self.period:%Y-%m-%d %H:%M}"
+
+
+class RateCounter(models.Model):
+    """Hits counted in a fixed window (core/ratelimits.py) where no cache can evict them."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

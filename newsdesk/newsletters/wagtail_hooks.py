@@ -49,10 +49,6 @@ class NewsletterViewSet(SnippetViewSet):
 
 
 class SubscriptionIndexView(IndexView):
-    custom_field_preprocess = {
-        "subscriber.email": {"csv": exports.csv_safe, "xlsx": exports.csv_safe}
-    }
-
     def as_spreadsheet(self, queryset, spreadsheet_format):
         # One entry for each newsletter whose readers are in the file.
         for newsletter in Newsletter.objects.filter(pk__in=queryset.values("newsletter_id")):

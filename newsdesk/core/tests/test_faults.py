@@ -111,8 +111,9 @@ def test_a_cache_that_goes_away_makes_pages_slower_not_broken(
 
 @pytest.mark.django_db
 def test_without_the_cache_a_reader_can_still_subscribe(settings, redis_server, client, newsroom):
-    """The rate limits count in the cache: while it is away nothing is counted, and nobody is refused."""
+    """The rate limits count in Redis: while it is away nothing is counted, and nobody is refused."""
     settings.CACHES = {"default": redis_cache(redis_server.url)}
+    settings.REDIS_URL = redis_server.url
     newsletter = Newsletter.objects.create(
         name="The Briefing",
         slug="briefing",

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from django.contrib.auth.models import AbstractBaseUser
 from wagtail.log_actions import log
 
+from newsdesk.core import csvcells
 from newsdesk.newsletters import log_actions
 from newsdesk.newsletters.imports.importer import GHOST_COLUMNS
 from newsdesk.newsletters.models import Newsletter, Subscription
@@ -16,19 +17,13 @@ def _ghost_time(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z") if moment else ""
 
 
-def csv_safe(value: object) -> str:
-    """Spreadsheets run cells that start with these as formulas; an address may legally start with one."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def ghost_members(newsletter: Newsletter) -> Iterator[list[str]]:
     """The header, then a row per confirmed or unsubscribed reader, in the layout of Ghost's members export.
 
     Pending readers are left out: Ghost has no such state, and a member there
-    would be sent the newsletter without having confirmed. Addresses are kept
-    as they are, so that the file imports back to the same list; names, which
-    come from imported lists unchecked, are made safe for spreadsheets.
+    would be sent the newsletter without having confirmed. Every cell is made
+    safe for spreadsheets (core/csvcells.py), which the import undoes, so the
+    file reads back to the same list.
     """
     yield GHOST_COLUMNS
     subscriptions = (
@@ -42,13 +37,13 @@ def ghost_members(newsletter: Newsletter) -> Iterator[list[str]]:
         subscribed = "true" if s.status == Status.CONFIRMED else "false"
         row = {
             "email": s.subscriber.email,
-            "name": csv_safe(s.subscriber.name),
+            "name": s.subscriber.name,
             "subscribed_to_emails": subscribed,
             "complimentary_plan": "false",
             "created_at": _ghost_time(s.requested_at),
             "labels": newsletter.name,
         }
-        yield [row.get(column, "") for column in GHOST_COLUMNS]
+        yield [csvcells.safe(row.get(column, "")) for column in GHOST_COLUMNS]
 
 
 def log_export(newsletter: Newsletter, user: AbstractBaseUser | None, file_format: str) -> None:

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.log_actions import log
 
+from newsdesk.core import csvcells
 from newsdesk.newsletters import log_actions
 from newsdesk.newsletters.models import (
     ConsentRecord,
@@ -358,6 +359,8 @@ def _entries(stream, report):
             if len(values) != len(headers):
                 report.skip(f"{len(values)} fields where the first row has {len(headers)}", number)
                 continue
+            # Cells a spreadsheet-safe export (ours: exports.py) guarded with an apostrophe.
+            values = [csvcells.original(value) for value in values]
             entry = format_.read(dict(zip(headers, values, strict=False)), headers)
             if not entry.email.strip():
                 report.skip("no email address", number)

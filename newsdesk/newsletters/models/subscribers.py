@@ -147,3 +147,7 @@ class Suppression(models.Model):
             defaults={"reason": reason, "source": source, "detail": detail[:500]},
         )
         return suppression
+
+    @classmethod
+    def covers(cls, email: str) -> bool:
+        return cls.objects.filter(email=email.lower()).exists()

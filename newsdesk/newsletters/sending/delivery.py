@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from newsdesk.core import smtp
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
 from newsdesk.newsletters.sending.messages import IssueMail
 
@@ -94,26 +95,31 @@ def _answer(code, text):
     return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"[:500]
 
 
-def transmit(sender: str, recipient: str, message: bytes) -> tuple[int, str]:
+def transmit(
+    sender: str, recipient: str, message: bytes, smtputf8: bool = False
+) -> tuple[int, str]:
     """(code, answer) of the server for one message; raises ServerUnavailable when the connection fails.
 
     The exception's second argument tells whether the message may have been taken (DATA was under way).
+    smtputf8: the recipient's mailbox name is not ASCII (core/smtp.py).
     """
     try:
-        return _transaction(sender, recipient, message)
+        return _transaction(sender, recipient, message, smtputf8)
     except ServerUnavailable as error:
         if error.args[1]:
             raise
         # Servers close connections that sat idle between sends: one fresh connection before giving up.
-        return _transaction(sender, recipient, message)
+        return _transaction(sender, recipient, message, smtputf8)
 
 
-def _transaction(sender, recipient, message):
+def _transaction(sender, recipient, message, smtputf8=False):
     in_data = False
     try:
         connection = connections.get()
         connection.ehlo_or_helo_if_needed()
-        code, text = connection.mail(sender)
+        if smtputf8 and not connection.has_extn("smtputf8"):
+            return 553, _answer(553, smtp.NOT_OFFERED)
+        code, text = connection.mail(sender, ["SMTPUTF8"] if smtputf8 else [])
         if code == 250:
             code, text = connection.rcpt(recipient)
         if code in (250, 251):
@@ -221,8 +227,9 @@ def _send_chunk(batch, mail, rows):
     now = timezone.now()
     try:
         for pk, subscriber_id, email in rows:
+            address, smtputf8 = smtp.envelope_address(email)
             code, answer = transmit(
-                mail.sender, email, mail.for_recipient(subscriber_id, email, now)
+                mail.sender, address, mail.for_recipient(subscriber_id, address, now), smtputf8
             )
             if 400 <= code < 500:
                 retry.append((pk, answer))

@@ -33,12 +33,11 @@ def normalise_address(raw: str | None) -> str:
     if problem:
         raise ValidationError(problem, code="invalid")
     try:
-        # Our SMTP path (Django's mail API) cannot carry non-ASCII mailbox names
-        # (SMTPUTF8), so those are refused here; internationalised domains work
-        # and are sent as punycode.
+        # Non-ASCII mailbox names travel with SMTPUTF8 (core/smtp.py);
+        # internationalised domains alone are sent as punycode.
         result = validate_email(
             address,
-            allow_smtputf8=False,
+            allow_smtputf8=True,
             allow_display_name=False,
             check_deliverability=settings.NEWSLETTERS_CHECK_DELIVERABILITY,
         )
@@ -47,11 +46,5 @@ def normalise_address(raw: str | None) -> str:
             "The domain of this address does not receive email.", code="undeliverable"
         ) from error
     except EmailNotValidError as error:
-        if "internationalized" in str(error).lower():
-            raise ValidationError(
-                "Addresses with non-Latin letters before the @ cannot receive our mail yet; "
-                "please use another address.",
-                code="invalid",
-            ) from error
         raise ValidationError(INVALID, code="invalid") from error
     return result.normalized

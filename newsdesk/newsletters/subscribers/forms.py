@@ -2,6 +2,7 @@ import time
 from collections.abc import Sequence
 
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -13,6 +14,12 @@ from newsdesk.newsletters.subscribers.subscriptions import consent_wording
 
 # People take a few seconds to type an address; scripts post at once.
 MIN_FILL_SECONDS = 2
+# A signed fill time is good for this long after the page was rendered: time
+# for a reader who leaves a tab open over lunch, while a token a script took
+# from a page serves it a few hours rather than for ever. Kept pages and
+# fragments hand out a token rendered up to NEWSDESK_PAGE_CACHE_SECONDS (60) or
+# NEWSDESK_FRAGMENT_CACHE_SECONDS (300) earlier: that age is added on top.
+READER_FILL_SECONDS = 6 * 60 * 60
 _STARTED_SALT = "newsdesk.newsletters.form-started"
 EXPIRED_FORM = "This form is out of date. Reload the page and try again."
 
@@ -20,6 +27,10 @@ EXPIRED_FORM = "This form is out of date. Reload the page and try again."
 def started_token(at: float | None = None) -> str:
     """The signed time a form was shown, for the minimum fill time."""
     return signing.dumps(time.time() if at is None else at, salt=_STARTED_SALT)
+
+
+def max_fill_age():
+    return READER_FILL_SECONDS + settings.PAGE_CACHE_SECONDS + settings.FRAGMENT_CACHE_SECONDS
 
 
 class ExactFieldsForm(forms.Form):
@@ -63,7 +74,11 @@ class SubscribeForm(ExactFieldsForm):
 
     def clean_started(self):
         try:
-            return float(signing.loads(self.cleaned_data["started"], salt=_STARTED_SALT))
+            return float(
+                signing.loads(
+                    self.cleaned_data["started"], salt=_STARTED_SALT, max_age=max_fill_age()
+                )
+            )
         except (signing.BadSignature, TypeError, ValueError):
             raise ValidationError(EXPIRED_FORM) from None
 

@@ -12,8 +12,15 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from newsdesk.newsletters.models import ConsentRecord, Newsletter, Subscriber, Subscription
-from newsdesk.newsletters.subscribers import ratelimits
+from newsdesk.core import ratelimits
+from newsdesk.core.clientaddress import client_address
+from newsdesk.newsletters.models import (
+    ConsentRecord,
+    Newsletter,
+    Subscriber,
+    Subscription,
+    Suppression,
+)
 from newsdesk.newsletters.subscribers.tasks import send_confirmation_email
 
 CONSENT_WORDING = (
@@ -62,7 +69,7 @@ class Consent:
     ) -> "Consent":
         """source_url: the page the reader acted on, when it is not this request's own page."""
         return cls(
-            ip_address=request.META.get("REMOTE_ADDR") or None,
+            ip_address=client_address(request.META),
             user_agent=request.headers.get("User-Agent", "")[:500],
             source_url=(request.path if source_url is None else source_url)[:500],
             wording=wording,
@@ -93,6 +100,10 @@ def request_subscription(email: str, newsletters: Sequence[Newsletter], consent:
     answer either way, so the form tells nobody who subscribes.
     """
     if not _within(REQUESTS_PER_IP, "ip", consent.ip_address):
+        return False
+    # It bounced or its owner complained: mail to it would only hurt the sender's
+    # reputation, and a complaint may mean someone else is typing it in.
+    if Suppression.covers(email):
         return False
     with transaction.atomic():
         subscriber = Subscriber.objects.filter(email__iexact=email).first()

@@ -70,12 +70,15 @@ def subscribe(client, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def sink(settings):
-    """A real SMTP server on a free loopback port, which newsletter sends go to."""
+def sink(settings, request):
+    """A real SMTP server on a free loopback port, which newsletter sends go to.
+
+    It offers SMTPUTF8 unless parametrized (indirect) with False.
+    """
     from newsdesk.newsletters.tests.smtp import Sink
 
-    server = Sink().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    server = Sink(smtputf8=getattr(request, "param", True)).start()
+    settings.EMAIL_BACKEND = "newsdesk.core.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

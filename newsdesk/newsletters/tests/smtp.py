@@ -18,9 +18,11 @@ def free_port():
 class Sink:
     """Accepts every message, unless told to answer some recipients otherwise or to wait before answering."""
 
-    def __init__(self, port=None, delay=0.0):
+    def __init__(self, port=None, delay=0.0, smtputf8=True):
         self.port = port or free_port()
         self.delay = delay
+        self.smtputf8 = smtputf8  # offers SMTPUTF8, as most servers do
+        self.mail_options = []  # the MAIL FROM options of each message taken
         self.answers = {}  # recipient -> SMTP answer to give instead of accepting
         self.received = []
         self.raw = []
@@ -45,11 +47,14 @@ class Sink:
         with self.lock:
             self.received.append((envelope.rcpt_tos[0], message))
             self.raw.append(envelope.original_content)
+            self.mail_options.append(envelope.mail_options)
             self.clients[session.peer] += 1
         return f"250 2.0.0 Ok: queued as {len(self.received)}"
 
     def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
+        )
         self.controller.start()
         return self
 

@@ -28,7 +28,8 @@ class Command(BaseCommand):
             os.environ.get("WEB_THREADS", "4"),
             "--access-logfile",
             "-",
-            # The signed values in readers' links (preferences, unsubscribe) stay out of it.
+            # The reader's address behind the proxy (core/clientaddress.py), not the proxy's;
+            # the signed values in readers' links (preferences, unsubscribe) left out.
             "--logger-class",
             "newsdesk.core.accesslog.AccessLogger",
             # gunicorn would take SCRIPT_NAME and PATH_INFO from the headers of a request
@@ -37,8 +38,12 @@ class Command(BaseCommand):
             "--forwarder-headers",
             "",
             "--no-control-socket",
+            # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For.
             "--forwarded-allow-ips",
-            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+            os.environ.get(
+                "FORWARDED_ALLOW_IPS",
+                ",".join(str(network) for network in settings.TRUSTED_PROXIES),
+            ),
         ]
         # gunicorn takes this process's place, so signals reach it directly.
         os.execv(sys.executable, argv)
