@@ -154,9 +154,28 @@ def run_tasks():
     from newsdesk.core.queues import work
 
     def run(*queues):
-        work(queues, burst=True, verbosity=0)
+        through_locks(lambda: work(queues, burst=True, verbosity=0))
 
     return run
+
+
+def through_locks(serve):
+    """serve(), again whenever SQLite's in-memory test database answers "table is locked".
+
+    A worker beside the live server shares that database with the server's threads,
+    and SQLite answers at once instead of waiting; the worker, outside its own retry
+    (at BEGIN), just tries again, as a process on a database file would after its
+    busy timeout. Workers take each task in a transaction, so a try that failed took none.
+    """
+    from django.db import OperationalError
+
+    while True:
+        try:
+            return serve()
+        except OperationalError as error:
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -226,26 +245,11 @@ def task_worker():
         def halt():
             worker.running = False
 
-    def serve_through_locks():
-        # The worker shares the in-memory database with the live server's threads, and
-        # SQLite answers "database table is locked" at once instead of waiting; the
-        # worker outside its own retry (at BEGIN) then just tries again, as a process
-        # on a database file would after its busy timeout.
-        from django.db import OperationalError
-
-        while True:
-            try:
-                return serve()
-            except OperationalError as error:
-                if "locked" not in str(error):
-                    raise
-                time.sleep(0.1)
-
     def run():
         if shared:
             connections[shared.alias] = shared
         try:
-            serve_through_locks()
+            through_locks(serve)
         finally:
             if not shared:
                 connections.close_all()

@@ -3,7 +3,7 @@
 A page and its feeds are built from the same Listing, so they always agree.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
@@ -23,7 +23,7 @@ def for_section(slug: str) -> Listing:
     return section.listing()
 
 
-def with_published_story(subjects, articles, lookup):
+def with_published_story(subjects: QuerySet, articles: QuerySet, lookup: str) -> QuerySet:
     """Only tags and contributors of a live story: one that only drafts carry would name an embargoed story."""
     return subjects.filter(Exists(articles.filter(**{lookup: OuterRef("pk")})))
 
