@@ -13,5 +13,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("esp/mailgun/tracking/", bounces.mailgun_tracking, name="mailgun_tracking"),
     path("<slug:slug>/archive/", archive.archive, name="archive"),
-    path("<slug:slug>/archive/<int:pk>/", archive.archive_issue, name="archive_issue"),
+    path("<slug:slug>/archive/<id:pk>/", archive.archive_issue, name="archive_issue"),
 ]

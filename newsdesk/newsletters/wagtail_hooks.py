@@ -113,8 +113,8 @@ class SubscriberImportViewSet(ViewSet):
     def get_urlpatterns(self):
         return [
             path("", subscriber_list_views.upload, name="upload"),
-            path("<int:pk>/", subscriber_list_views.detail, name="detail"),
-            path("<int:pk>/progress/", subscriber_list_views.progress, name="progress"),
+            path("<id:pk>/", subscriber_list_views.detail, name="detail"),
+            path("<id:pk>/progress/", subscriber_list_views.progress, name="progress"),
         ]
 
 
@@ -172,7 +172,7 @@ register_snippet(NewslettersGroup)
 def ghost_export_url():
     return [
         path(
-            "newsletters/<int:newsletter_id>/ghost-members.csv",
+            "newsletters/<id:newsletter_id>/ghost-members.csv",
             subscriber_list_views.ghost_export,
             name="newsletters_ghost_export",
         )
@@ -194,27 +194,27 @@ def ghost_export_button(snippet, user, next_url=None):
 def issue_admin_urls():
     return [
         path(
-            "newsletters/issues/<int:pk>/send/",
+            "newsletters/issues/<id:pk>/send/",
             issue_views.send_page,
             name="newsletters_issue_send",
         ),
         path(
-            "newsletters/issues/<int:pk>/preview/",
+            "newsletters/issues/<id:pk>/preview/",
             issue_views.preview,
             name="newsletters_issue_preview",
         ),
         path(
-            "newsletters/issues/<int:pk>/progress/",
+            "newsletters/issues/<id:pk>/progress/",
             issue_views.progress,
             name="newsletters_issue_progress",
         ),
         path(
-            "newsletters/issues/<int:pk>/test/",
+            "newsletters/issues/<id:pk>/test/",
             issue_views.send_test,
             name="newsletters_issue_test",
         ),
         path(
-            "newsletters/issues/<int:pk>/<str:action>/",
+            "newsletters/issues/<id:pk>/<str:action>/",
             issue_views.control,
             name="newsletters_issue_control",
         ),
