@@ -1,4 +1,4 @@
-"""What the page cache's and the kept fragments' tests share: stories published as an editor would."""
+"""What core's tests share: stories published as an editor would, documents public and private."""
 
 import pytest
 
@@ -38,3 +38,35 @@ def republish(article, commit, **fields):
     commit(lambda: article.save_revision().publish())
     article.refresh_from_db()
     return article
+
+
+@pytest.fixture
+def documents():
+    """A public document, and one in a collection restricted to signed-in users."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    public = Document.objects.create(
+        title="Annual report", file=ContentFile(b"%PDF public", name="annual-report.pdf")
+    )
+    restricted = Document.objects.create(
+        title="Board minutes",
+        file=ContentFile(b"%PDF restricted", name="board-minutes.pdf"),
+        collection=private,
+    )
+    return public, restricted
+
+
+@pytest.fixture
+def reader():
+    """A reader whose session cookie takes every request past the page cache, to the kept fragments."""
+    from django.test import Client
+
+    client = Client()
+    client.cookies["sessionid"] = "no-such-session"
+    return client

@@ -1,7 +1,6 @@
 """Kept fragments: requests the page cache does not answer reuse the parts every reader shares, until they change."""
 
 import pytest
-from django.test import Client
 
 from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.core.tests.conftest import republish
@@ -14,14 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fragments(settings):
     settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def reader():
-    """A reader whose session cookie takes every request past the page cache: each page is rendered."""
-    client = Client()
-    client.cookies["sessionid"] = "no-such-session"
-    return client
 
 
 def text(client, url):

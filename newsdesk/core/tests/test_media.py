@@ -59,28 +59,6 @@ def test_missing_media_is_a_404(client, media_file):
     assert client.get("/media/narration/none.mp3").status_code == 404
 
 
-@pytest.fixture
-def documents():
-    """A public document, and one in a collection restricted to signed-in users."""
-    from django.core.files.base import ContentFile
-    from wagtail.documents.models import Document
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    private = Collection.get_first_root_node().add_child(name="Board papers")
-    CollectionViewRestriction.objects.create(
-        collection=private, restriction_type=CollectionViewRestriction.LOGIN
-    )
-    public = Document.objects.create(
-        title="Annual report", file=ContentFile(b"%PDF public", name="annual-report.pdf")
-    )
-    restricted = Document.objects.create(
-        title="Board minutes",
-        file=ContentFile(b"%PDF restricted", name="board-minutes.pdf"),
-        collection=private,
-    )
-    return public, restricted
-
-
 @pytest.mark.parametrize(
     "folder",
     ["documents", "/documents", "./documents", "narration/../documents", "%64ocuments"],

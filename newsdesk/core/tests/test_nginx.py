@@ -71,24 +71,9 @@ def test_pages_are_compressed(front):
 
 
 def test_documents_are_served_only_through_the_app_which_checks_restrictions(
-    live_site, settings, tmp_path
+    live_site, settings, tmp_path, documents
 ):
-    from django.core.files.base import ContentFile
-    from wagtail.documents.models import Document
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    private = Collection.get_first_root_node().add_child(name="Board papers")
-    CollectionViewRestriction.objects.create(
-        collection=private, restriction_type=CollectionViewRestriction.LOGIN
-    )
-    public = Document.objects.create(
-        title="Annual report", file=ContentFile(b"%PDF public", name="annual-report.pdf")
-    )
-    restricted = Document.objects.create(
-        title="Board minutes",
-        file=ContentFile(b"%PDF restricted", name="board-minutes.pdf"),
-        collection=private,
-    )
+    public, restricted = documents
     upstream_port = int(live_site.url.rsplit(":", 1)[1])
     process, port = start_nginx(
         tmp_path / "nginx", upstream_port, tmp_path / "static-root", settings.MEDIA_ROOT

@@ -3,7 +3,6 @@
 from collections import Counter
 
 import pytest
-from django.test import Client
 from taggit.models import Tag
 
 from newsdesk.core.models import NewsroomSettings
@@ -29,14 +28,6 @@ def commit(django_capture_on_commit_callbacks):
 def kept(settings):
     settings.PAGE_CACHE_SECONDS = 60
     settings.FRAGMENT_CACHE_SECONDS = 300
-
-
-@pytest.fixture
-def reader():
-    """A reader whose session cookie takes every request past the page cache, to the kept fragments."""
-    client = Client()
-    client.cookies["sessionid"] = "no-such-session"
-    return client
 
 
 @pytest.fixture

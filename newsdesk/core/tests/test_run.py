@@ -47,32 +47,8 @@ def wait_for(url, deadline):
 
 
 def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "NEWSDESK_DATA_DIR": str(tmp_path),
-        "PORT": str(port),
-        "NEWSDESK_DEMO_PASSWORD": "demo-password-42",
-        "WEB_CONCURRENCY": "1",
-        "NEWSDESK_MAILCATCHER_PORT": str(mail_port := free_port()),
-    }
-    # `make run` from a fresh clone: the embedded profile, whichever run of the suite this is.
-    for name in (
-        "EMAIL_URL",
-        "DJANGO_SETTINGS_MODULE",
-        "DATABASE_URL",
-        "REDIS_URL",
-        "SECRET_KEY",
-        "ALLOWED_HOSTS",
-    ):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk", "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, port, mail_port = start_run(tmp_path)
+    children = []
     try:
         status, home = wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + STARTING)
         assert status == 200
@@ -99,13 +75,9 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
         children = children_of(process.pid)
         assert len(children) >= 4  # web server (master and worker), task worker, mail catcher
     finally:
-        process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
-    assert process.returncode == 0, output
+        output = stop_run(process, children)
     assert f"http://127.0.0.1:{port}/" in output
     assert "Demo editor: editor / demo-password-42" in output
-    time.sleep(0.5)
-    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
 
 
 def start_run(data_dir):
