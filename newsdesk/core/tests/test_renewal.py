@@ -6,22 +6,12 @@ import pytest
 from taggit.models import Tag
 
 from newsdesk.core.models import NewsroomSettings
-from newsdesk.core.tests.test_pagecache import purge_server  # noqa: F401 (a fixture)
+from newsdesk.core.tests.test_fragments import text
+from newsdesk.core.tests.test_pagecache import purge_server, state, warm  # noqa: F401 (a fixture)
 from newsdesk.curation.models import EditorsPick, EditorsPicks
 from newsdesk.newsletters.models import Newsletter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Runs the block and then its on-commit callbacks, as a real transaction would."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -59,24 +49,6 @@ def stories(kept, newsroom, newsletter, publish_article, commit, run_tasks):
     second = commit(publish_article, "Trams return", tags=["trams"], bylines=[newsroom["desk"]])
     run_tasks()  # the reference index, as the worker keeps it
     return first, second
-
-
-def state(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.get("X-Page-Cache")
-
-
-def warm(client, *urls):
-    for url in urls:
-        state(client, url)
-        assert state(client, url) == "hit", url
-
-
-def text(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_a_contributor_s_edit_renews_their_stories_and_author_page(
