@@ -124,33 +124,35 @@ def schedule(issue: Issue, at: datetime, user: AbstractBaseUser | None = None) -
     log(issue, log_actions.SCHEDULE, user=user, data={"at": at.isoformat()})
 
 
+def _move(issue, user, action, from_statuses, **fields):
+    """Moves the issue on, and logs it, only if it is still in one of from_statuses; says whether it was."""
+    if not Issue.objects.filter(pk=issue.pk, status__in=from_statuses).update(**fields):
+        return False
+    log(issue, action, user=user)
+    return True
+
+
 @transaction.atomic
 def unschedule(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
-    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.SCHEDULED).update(
-        status=IssueStatus.DRAFT, scheduled_at=None
-    ):
-        return False
-    log(issue, log_actions.UNSCHEDULE, user=user)
-    return True
+    return _move(
+        issue,
+        user,
+        log_actions.UNSCHEDULE,
+        [IssueStatus.SCHEDULED],
+        status=IssueStatus.DRAFT,
+        scheduled_at=None,
+    )
 
 
 @transaction.atomic
 def pause(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
-    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).update(
-        status=IssueStatus.PAUSED
-    ):
-        return False
-    log(issue, log_actions.PAUSE, user=user)
-    return True
+    return _move(issue, user, log_actions.PAUSE, [IssueStatus.SENDING], status=IssueStatus.PAUSED)
 
 
 @transaction.atomic
 def resume(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
-    if not Issue.objects.filter(pk=issue.pk, status=IssueStatus.PAUSED).update(
-        status=IssueStatus.SENDING
-    ):
+    if not _move(issue, user, log_actions.RESUME, [IssueStatus.PAUSED], status=IssueStatus.SENDING):
         return False
-    log(issue, log_actions.RESUME, user=user)
     for pk in DeliveryBatch.objects.filter(
         issue=issue, status=DeliveryBatch.Status.QUEUED
     ).values_list("pk", flat=True):
@@ -162,11 +164,15 @@ def resume(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
 def cancel(issue: Issue, user: AbstractBaseUser | None = None) -> bool:
     """Stops the send; what the server already took stays sent, nothing else goes out."""
     cancellable = [IssueStatus.SENDING, IssueStatus.PAUSED, IssueStatus.SCHEDULED]
-    if not Issue.objects.filter(pk=issue.pk, status__in=cancellable).update(
-        status=IssueStatus.CANCELLED, finished_at=timezone.now()
+    if not _move(
+        issue,
+        user,
+        log_actions.CANCEL,
+        cancellable,
+        status=IssueStatus.CANCELLED,
+        finished_at=timezone.now(),
     ):
         return False
-    log(issue, log_actions.CANCEL, user=user)
     issue.deliveries.filter(status=Delivery.Status.PENDING).update(status=Delivery.Status.CANCELLED)
     issue.batches.filter(status=DeliveryBatch.Status.QUEUED).update(
         status=DeliveryBatch.Status.DONE
