@@ -2,6 +2,7 @@
 
 import io
 import os
+import threading
 import time
 
 import pytest
@@ -187,7 +188,6 @@ def task_worker():
     handlers, which only the main thread may do. Call the fixture's value to
     stop the worker before checking the database from the test.
     """
-    import threading
 
     from django.conf import settings
     from django.db import connections
@@ -360,10 +360,68 @@ def base_site(db, migrated_data):
                 cursor.execute(statement)
 
 
+class RequestsInFlight:
+    """Counts the requests the live server is answering, so a test can end after the last one.
+
+    The database is flushed after each live test; a request still running then (a
+    browser's late fetch, an editor's autosave) would use it from another thread and
+    find its tables locked, failing the flush and leaving rows for the next tests.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            response = self.application(environ, start_response)
+        except BaseException:
+            self._done()
+            raise
+        return _ClosedThen(response, self._done)
+
+    def _done(self):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout=30):
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
+class _ClosedThen:
+    """A WSGI response that calls `then` once the server has closed it (sent it all)."""
+
+    def __init__(self, response, then):
+        self.response = response
+        self.then = then
+
+    def __iter__(self):
+        return iter(self.response)
+
+    def close(self):
+        try:
+            if hasattr(self.response, "close"):
+                self.response.close()
+        finally:
+            self.then()
+
+
 @pytest.fixture
 def live_site(transactional_db, live_server, base_site):
-    """The live server, over a database holding what the migrations made."""
-    return live_server
+    """The live server, over a database holding what the migrations made.
+
+    It ends once the server has answered every request it was given (see RequestsInFlight).
+    """
+    server = live_server.thread.httpd
+    if not isinstance(server.get_app(), RequestsInFlight):
+        server.set_app(RequestsInFlight(server.get_app()))
+    yield live_server
+    server.get_app().wait_until_idle()
 
 
 @pytest.fixture(scope="session")
@@ -382,7 +440,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, live_site):
+    # Set up after the live site, so closed before it: no new request once it winds down.
     context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15_000)
