@@ -16,7 +16,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -254,20 +254,112 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+
+S3_URL_FORM = (
+    "s3://ACCESS_KEY:SECRET@host[:port]/bucket[?region=eu-central-1][&secure=false]"
+    " (the key and secret URL-encoded; without them, boto3's own credentials: environment, instance role)"
+)
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def s3_storages(url, media_url=""):
+    """The default and private storages in the S3-compatible bucket of NEWSDESK_S3_URL.
+
+    Plain HTTP for a loopback host (a MinIO beside the app) or with `secure=false`; HTTPS
+    otherwise. Media are at the bucket's root, private files under private/. media_url,
+    NEWSDESK_MEDIA_URL, is a CDN in front of the bucket that pictures' addresses point to.
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    bucket = parts.path.strip("/")
+    try:
+        port = parts.port
+    except ValueError:
+        raise _s3_url_error(url) from None
+    unknown = set(query) - {"region", "secure"}
+    secure = query.get("secure", "").lower()
+    if (
+        parts.scheme != "s3"
+        or not parts.hostname
+        or not bucket
+        or "/" in bucket
+        or unknown
+        or secure not in {"", "true", "false"}
+        or bool(parts.username) != bool(parts.password)
+    ):
+        raise _s3_url_error(url)
+    use_ssl = secure == "true" or (not secure and parts.hostname not in LOOPBACK_HOSTS)
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": f"{'https' if use_ssl else 'http'}://{host}{f':{port}' if port else ''}",
+        "region_name": query.get("region") or None,
+        "access_key": unquote(parts.username or "") or None,
+        "secret_key": unquote(parts.password or "") or None,
+        # Never replace a file that has the name: Wagtail counts on a free name for each upload.
+        "file_overwrite": False,
+        # Files read by the app (documents, audio) are spooled to disk past a megabyte.
+        "max_memory_size": 1024 * 1024,
+        # bucket in the path, which every S3-compatible server answers (and the address has the
+        # endpoint's origin, which the Content-Security-Policy allows).
+        "addressing_style": "path",
+    }
+    public = {**common, "querystring_auth": False}
+    if media_url:
+        cdn = urlsplit(media_url)
+        if cdn.scheme not in {"http", "https"} or not cdn.netloc or cdn.query:
+            raise ImproperlyConfigured(
+                f"NEWSDESK_MEDIA_URL must be the CDN's address, e.g. https://media.example.org; got {media_url!r}"
+            )
+        public |= {
+            "custom_domain": cdn.netloc + cdn.path.rstrip("/"),
+            "url_protocol": f"{cdn.scheme}:",
+        }
+    return {
+        "default": {"BACKEND": "newsdesk.core.storage.MediaStorage", "OPTIONS": public},
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **common,
+                "location": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+            },
+        },
+    }
+
+
+def _s3_url_error(url):
+    password = urlsplit(url).password
+    shown = url.replace(f":{password}@", ":***@", 1) if password else url
+    return ImproperlyConfigured(f"NEWSDESK_S3_URL must look like {S3_URL_FORM}; got {shown}")
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files with no public address, outside MEDIA_ROOT: served only by views that check who may
-    # have them (narrated audio of a live story). Shared by all app servers and workers, like media.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "private"},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+PRIVATE_ROOT = DATA_DIR / "private"
+# Media in an S3-compatible bucket that every app server and worker shares, or on the local disk.
+S3_URL = os.environ.get("NEWSDESK_S3_URL", "")
+if S3_URL:
+    _cdn = os.environ.get("NEWSDESK_MEDIA_URL", "")
+    STORAGES = s3_storages(S3_URL, _cdn)
+    # Where readers' browsers fetch pictures from (the Content-Security-Policy allows it).
+    _media = urlsplit(_cdn or STORAGES["default"]["OPTIONS"]["endpoint_url"])
+    MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"]
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        # Files with no public address, outside MEDIA_ROOT: served only by views that check who may
+        # have them (narrated audio of a live story). Shared by all app servers and workers, like media.
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_ROOT},
+        },
+    }
+    MEDIA_ORIGINS = []
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # The largest subscriber list the admin accepts (about a million Ghost members);
 # `newsdesk import_subscribers` reads any size from the disk.
@@ -494,7 +586,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

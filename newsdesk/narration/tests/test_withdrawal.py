@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from newsdesk.core.storage import private_storage
 from newsdesk.narration.models import Narration
-from newsdesk.narration.storage import private_storage
 from newsdesk.narration.tests.conftest import paragraphs
 
 pytestmark = pytest.mark.django_db
