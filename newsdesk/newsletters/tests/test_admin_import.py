@@ -65,7 +65,7 @@ def text(response):
 
 
 def test_the_preview_shows_the_format_the_column_mapping_and_the_first_rows(
-    editor_client, uploaded, settings
+    media_storage, editor_client, uploaded, settings
 ):
     page = text(editor_client.get(uploaded))
     assert page.select_one("#import-format").get_text() == "Ghost"
@@ -99,7 +99,7 @@ def test_the_preview_shows_the_format_the_column_mapping_and_the_first_rows(
 
 
 def test_the_import_runs_in_the_worker_and_reports(
-    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, settings
+    media_storage, editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(uploaded, {"status": "pending"})
@@ -204,7 +204,7 @@ def test_confirmed_needs_a_consent_source_which_the_records_keep(
     ],
 )
 def test_bad_uploads_get_a_clear_error_and_nothing_is_stored(
-    editor_client, newsletters, settings, content, name, message
+    media_storage, editor_client, newsletters, settings, content, name, message
 ):
     settings.SUBSCRIBER_IMPORT_MAX_BYTES = 1024
     response = editor_client.post(
@@ -325,7 +325,7 @@ def start(client, url, capture):
 
 
 def test_a_file_that_became_unreadable_in_storage_fails_clearly(
-    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks
+    media_storage, editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks
 ):
     upload = SubscriberImport.objects.get()
     with upload.file.storage.open(upload.file.name, "wb") as stream:

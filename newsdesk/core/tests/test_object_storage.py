@@ -1,0 +1,188 @@
+"""Media in an S3-compatible bucket (NEWSDESK_S3_URL), against a real S3 server (moto's)."""
+
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage, storages
+from django.core.management import CommandError, call_command
+
+from conftest import make_image
+from newsdesk.core.tests.servers import fetch
+from newsdesk.settings import s3_storages
+
+pytestmark = pytest.mark.django_db
+
+
+def options(url, media_url=""):
+    found = s3_storages(url, media_url)
+    return found["default"]["OPTIONS"], found["private"]["OPTIONS"]
+
+
+def test_the_url_gives_key_secret_endpoint_bucket_and_region():
+    public, private = options(
+        "s3://AKIA1:se%2Fcr%40et@minio.internal:9000/news?region=eu-central-1"
+    )
+    for storage in (public, private):
+        assert storage["access_key"] == "AKIA1" and storage["secret_key"] == "se/cr@et"
+        assert storage["endpoint_url"] == "https://minio.internal:9000"
+        assert storage["bucket_name"] == "news" and storage["region_name"] == "eu-central-1"
+        assert storage["file_overwrite"] is False
+    assert public["querystring_auth"] is False and "location" not in public
+    assert private["querystring_auth"] is True and private["location"] == "private"
+
+
+@pytest.mark.parametrize(
+    "url, endpoint",
+    [
+        ("s3://k:s@127.0.0.1:9000/news", "http://127.0.0.1:9000"),
+        ("s3://k:s@localhost:9000/news", "http://localhost:9000"),
+        ("s3://k:s@[::1]:9000/news", "http://[::1]:9000"),
+        ("s3://k:s@minio:9000/news?secure=false", "http://minio:9000"),
+        ("s3://k:s@127.0.0.1:9000/news?secure=true", "https://127.0.0.1:9000"),
+        ("s3://k:s@s3.eu-central-1.amazonaws.com/news", "https://s3.eu-central-1.amazonaws.com"),
+    ],
+)
+def test_plain_http_only_on_loopback_or_when_asked(url, endpoint):
+    assert options(url)[0]["endpoint_url"] == endpoint
+
+
+def test_without_a_key_boto3_finds_its_own_credentials():
+    public, _ = options("s3://s3.eu-central-1.amazonaws.com/news")
+    assert public["access_key"] is None and public["secret_key"] is None
+
+
+def test_a_cdn_in_front_gives_pictures_its_address():
+    public, private = options("s3://k:s@minio:9000/news", "https://media.example.org/news/")
+    assert public["custom_domain"] == "media.example.org/news"
+    assert public["url_protocol"] == "https:"
+    assert "custom_domain" not in private  # private files are never behind the CDN
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://k:s@minio:9000/news",
+        "s3://k:s@minio:9000/",
+        "s3://k:s@minio:9000/news/photos",
+        "s3://k:s@/news",
+        "s3://k:s@minio:port/news",
+        "s3://k@minio:9000/news",
+        "s3://k:s@minio:9000/news?regoin=eu-central-1",
+        "s3://k:s@minio:9000/news?secure=maybe",
+    ],
+)
+def test_a_malformed_url_says_what_is_expected_and_never_shows_the_secret(url):
+    with pytest.raises(ImproperlyConfigured, match=r"NEWSDESK_S3_URL must look like s3://") as e:
+        s3_storages(url)
+    assert ":s@" not in str(e.value)
+
+
+def test_a_malformed_cdn_address_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="NEWSDESK_MEDIA_URL"):
+        s3_storages("s3://k:s@minio:9000/news", "media.example.org")
+
+
+def test_the_settings_take_the_bucket_and_let_pages_show_its_pictures(tmp_path):
+    code = (
+        "import newsdesk.settings as s;"
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'],"
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1])"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "NEWSDESK_DATA_DIR": str(tmp_path),
+        "NEWSDESK_S3_URL": "s3://k:s@minio.internal:9000/news",
+        "NEWSDESK_MEDIA_URL": "https://media.example.org",
+    }
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "newsdesk.core.storage.MediaStorage",
+        "storages.backends.s3.S3Storage",
+        "https://media.example.org",
+    ]
+    env["NEWSDESK_S3_URL"] = "s3://k:s@minio.internal:9000"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "NEWSDESK_S3_URL must look like" in result.stderr
+
+
+def test_pictures_are_public_at_stable_addresses_and_nothing_else_is(s3_media):
+    image = make_image()
+    rendition = image.get_rendition("fill-100x100")
+    for url in (image.file.url, rendition.url):
+        assert url.startswith(f"{s3_media}/") and "?" not in url  # unsigned: pages can be cached
+        status, headers, body = fetch(url)
+        assert status == 200 and body.startswith(b"\xff\xd8")
+        assert headers["Cache-Control"] == "public, max-age=86400"
+
+    document = default_storage.save("documents/board-minutes.pdf", ContentFile(b"%PDF secret"))
+    audio = storages["private"].save("narration/7/abc.mp3", ContentFile(b"ID3 secret"))
+    upload = storages["private"].save("subscriber-imports/list.csv", ContentFile(b"email\n"))
+    for key in (document, f"private/{audio}", f"private/{upload}"):
+        status, _, body = fetch(f"{s3_media}/{key}")  # no credentials: any reader
+        assert status == 403 and b"secret" not in body
+
+    # Addresses handed out for them are signed and expire within minutes.
+    for url in (default_storage.url(document), storages["private"].url(audio)):
+        assert "X-Amz-Signature=" in url and "X-Amz-Expires=300" in url
+        assert b"secret" in fetch(url)[2]
+
+
+def test_the_cdn_address_is_used_for_pictures(s3_media, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {
+                **settings.STORAGES["default"]["OPTIONS"],
+                "custom_domain": "media.example.org",
+            },
+        },
+    }
+    image = make_image()
+    assert image.file.url == f"https://media.example.org/{image.file.name}"
+    assert default_storage.url("documents/a.pdf").startswith(s3_media)  # signed, from the bucket
+
+
+def test_the_media_route_is_the_disks_only(s3_media, client):
+    image = make_image()
+    assert client.get(f"/media/{image.file.name}").status_code == 404
+
+
+def test_media_on_the_disk_move_to_the_bucket_and_again_changes_nothing(settings, s3_media):
+    (settings.MEDIA_ROOT / "original_images").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "original_images" / "river.jpg").write_bytes(b"\xff\xd8 river")
+    private_root = settings.MEDIA_ROOT.parent / "private-on-disk"
+    (private_root / "narration" / "3").mkdir(parents=True)
+    (private_root / "narration" / "3" / "abc.mp3").write_bytes(b"ID3 story")
+
+    out = io.StringIO()
+    call_command("media_to_s3", media=settings.MEDIA_ROOT, private=private_root, stdout=out)
+    assert "1 copied, 0 already there" in out.getvalue()
+    assert fetch(f"{s3_media}/original_images/river.jpg")[2] == b"\xff\xd8 river"
+    assert storages["private"].open("narration/3/abc.mp3").read() == b"ID3 story"
+    assert fetch(f"{s3_media}/private/narration/3/abc.mp3")[0] == 403
+
+    out = io.StringIO()
+    call_command("media_to_s3", media=settings.MEDIA_ROOT, private=private_root, stdout=out)
+    assert out.getvalue().count("0 copied, 1 already there") == 2
+    assert storages["private"].listdir("narration/3")[1] == ["abc.mp3"]
+
+
+def test_the_commands_need_object_storage(tmp_path):
+    for command in ("media_bucket", "media_to_s3"):
+        with pytest.raises(CommandError, match="NEWSDESK_S3_URL"):
+            call_command(command, stdout=io.StringIO())
+
+
+def test_the_policy_grants_reading_the_picture_folders_only(s3_media):
+    out = io.StringIO()
+    call_command("media_bucket", stdout=out)
+    bucket = s3_media.rsplit("/", 1)[1]
+    assert f"arn:aws:s3:::{bucket}/images/*" in out.getvalue()
+    assert f"arn:aws:s3:::{bucket}/original_images/*" in out.getvalue()
+    assert "private" not in out.getvalue() and "documents" not in out.getvalue()
