@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 
-from conftest import make_image
 from newsdesk.core.tests.servers import fetch
 from newsdesk.settings import s3_storages
 
@@ -110,8 +109,8 @@ def test_the_settings_take_the_bucket_and_let_pages_show_its_pictures(tmp_path):
     assert result.returncode != 0 and "NEWSDESK_S3_URL must look like" in result.stderr
 
 
-def test_pictures_are_public_at_stable_addresses_and_nothing_else_is(s3_media):
-    image = make_image()
+def test_pictures_are_public_at_stable_addresses_and_nothing_else_is(s3_media, newsroom):
+    image = newsroom["image"]
     rendition = image.get_rendition("fill-100x100")
     for url in (image.file.url, rendition.url):
         assert url.startswith(f"{s3_media}/") and "?" not in url  # unsigned: pages can be cached
@@ -132,7 +131,7 @@ def test_pictures_are_public_at_stable_addresses_and_nothing_else_is(s3_media):
         assert b"secret" in fetch(url)[2]
 
 
-def test_the_cdn_address_is_used_for_pictures(s3_media, settings):
+def test_the_cdn_address_is_used_for_pictures(s3_media, settings, newsroom):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -143,13 +142,13 @@ def test_the_cdn_address_is_used_for_pictures(s3_media, settings):
             },
         },
     }
-    image = make_image()
+    image = newsroom["image"]
     assert image.file.url == f"https://media.example.org/{image.file.name}"
     assert default_storage.url("documents/a.pdf").startswith(s3_media)  # signed, from the bucket
 
 
-def test_the_media_route_is_the_disks_only(s3_media, client):
-    image = make_image()
+def test_the_media_route_is_the_disks_only(s3_media, client, newsroom):
+    image = newsroom["image"]
     assert client.get(f"/media/{image.file.name}").status_code == 404
 
 
