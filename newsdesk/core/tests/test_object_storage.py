@@ -185,3 +185,81 @@ def test_the_policy_grants_reading_the_picture_folders_only(s3_media):
     assert f"arn:aws:s3:::{bucket}/images/*" in out.getvalue()
     assert f"arn:aws:s3:::{bucket}/original_images/*" in out.getvalue()
     assert "private" not in out.getvalue() and "documents" not in out.getvalue()
+
+
+@pytest.mark.production
+@pytest.mark.django_db(transaction=True)
+def test_two_web_servers_without_a_shared_disk_serve_the_bucket_s_media(
+    s3_media, s3_server, live_site, tmp_path, newsroom, publish_article, documents, page
+):
+    """`newsdesk web` twice, each with a data folder of its own, on one NEWSDESK_S3_URL."""
+    import shutil
+    import urllib.parse
+
+    from bs4 import BeautifulSoup
+    from django.conf import settings
+    from django.db import connection
+
+    from newsdesk.core.tests.servers import (
+        database_url_of,
+        free_port,
+        newsdesk_process,
+        production_env,
+        stop,
+        wait_for,
+    )
+
+    article = publish_article("Bridge reopens", lead_image=newsroom["image"])
+    public_document, _ = documents
+    bucket = s3_media.rsplit("/", 1)[1]
+    s3_url = f"s3://test-key:test%2Fsecret@{s3_server}/{bucket}?region=eu-central-1"
+    processes, bases = [], []
+    try:
+        for number in (1, 2):
+            folder = tmp_path / f"server-{number}"
+            folder.mkdir()
+            env = production_env(
+                folder, database_url_of(connection), settings.REDIS_URL, NEWSDESK_S3_URL=s3_url
+            )
+            if number == 1:
+                subprocess.run(
+                    [sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"],
+                    env=env,
+                    check=True,
+                )
+            else:  # each server has its own copy of the static files, as on its own disk
+                shutil.copytree(tmp_path / "server-1" / "static", folder / "static")
+            port = free_port()
+            processes.append(newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}"))
+            bases.append(f"http://127.0.0.1:{port}")
+        for base in bases:
+            wait_for(base + "/healthz")
+
+        for base in bases:
+            status, headers, body = fetch(base + article.url)
+            assert status == 200
+            assert f"img-src 'self' data: http://{s3_server}" in headers["Content-Security-Policy"]
+            img = BeautifulSoup(body, "html.parser").select_one(".article__lead-image img")
+            for entry in img["srcset"].split(","):
+                address = entry.split()[0]
+                assert address.startswith(f"{s3_media}/images/")
+                assert fetch(address)[2].startswith(b"\xff\xd8")
+            status, _, body = fetch(base + urllib.parse.quote(public_document.url))
+            assert status == 200 and body == b"%PDF public"
+            assert fetch(f"{base}/media/{newsroom['image'].file.name}")[0] == 404
+
+        # A reader's browser shows the picture from the bucket under the site's policy.
+        refused = []
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(bases[1] + article.url, timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        width = page.locator(".article__lead-image img").evaluate("img => img.naturalWidth")
+        assert width > 0 and refused == [], refused
+    finally:
+        for process in processes:
+            stop(process)
