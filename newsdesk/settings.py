@@ -259,7 +259,13 @@ S3_URL_FORM = (
     "s3://ACCESS_KEY:SECRET@host[:port]/bucket[?region=eu-central-1][&secure=false]"
     " (the key and secret URL-encoded; without them, boto3's own credentials: environment, instance role)"
 )
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _is_loopback(host):
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def s3_storages(url, media_url=""):
@@ -288,7 +294,7 @@ def s3_storages(url, media_url=""):
         or bool(parts.username) != bool(parts.password)
     ):
         raise _s3_url_error(url)
-    use_ssl = secure == "true" or (not secure and parts.hostname not in LOOPBACK_HOSTS)
+    use_ssl = secure == "true" or (not secure and not _is_loopback(parts.hostname))
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     common = {
         "bucket_name": bucket,
@@ -298,8 +304,9 @@ def s3_storages(url, media_url=""):
         "secret_key": unquote(parts.password or "") or None,
         # Never replace a file that has the name: Wagtail counts on a free name for each upload.
         "file_overwrite": False,
-        # Files read by the app (documents, audio) are spooled to disk past a megabyte.
-        "max_memory_size": 1024 * 1024,
+        # Files the app reads (documents, a story's audio: 5 MB for ten minutes) are read whole
+        # into memory, and spooled to disk past 16 MB (uploaded lists; docs/performance.md).
+        "max_memory_size": 16 * 1024 * 1024,
         # bucket in the path, which every S3-compatible server answers (and the address has the
         # endpoint's origin, which the Content-Security-Policy allows).
         "addressing_style": "path",

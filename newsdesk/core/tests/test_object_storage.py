@@ -131,6 +131,15 @@ def test_pictures_are_public_at_stable_addresses_and_nothing_else_is(s3_media, n
         assert b"secret" in fetch(url)[2]
 
 
+def test_a_picture_s_address_is_the_one_boto3_would_give(s3_media, settings):
+    from storages.backends.s3 import S3Storage
+
+    reference = S3Storage(**settings.STORAGES["default"]["OPTIONS"])
+    for name in ("images/river.fill-800x450.jpg", "original_images/Київ на світанку (1).jpg"):
+        assert default_storage.url(name) == reference.url(name)
+        assert default_storage.url(name).startswith(f"{s3_media}/")
+
+
 def test_the_cdn_address_is_used_for_pictures(s3_media, settings, newsroom):
     settings.STORAGES = {
         **settings.STORAGES,
