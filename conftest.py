@@ -95,13 +95,13 @@ def s3_media(settings, s3_server):
 
     from django.core.management import call_command
 
-    from newsdesk.settings import s3_storages
+    from newsdesk.settings import s3_settings
 
     bucket = f"test-{uuid.uuid4().hex[:12]}"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **s3_storages(f"s3://test-key:test%2Fsecret@{s3_server}/{bucket}?region=eu-central-1"),
-    }
+    s3 = s3_settings(f"s3://test-key:test%2Fsecret@{s3_server}/{bucket}?region=eu-central-1")
+    settings.AWS_S3_ACCESS_KEY_ID = s3["AWS_S3_ACCESS_KEY_ID"]
+    settings.AWS_S3_SECRET_ACCESS_KEY = s3["AWS_S3_SECRET_ACCESS_KEY"]
+    settings.STORAGES = {**settings.STORAGES, **s3["STORAGES"]}
     call_command("media_bucket", apply=True, stdout=io.StringIO())
     return f"http://{s3_server}/{bucket}"
 

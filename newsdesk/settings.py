@@ -268,12 +268,16 @@ def _is_loopback(host):
         return False
 
 
-def s3_storages(url, media_url=""):
-    """The default and private storages in the S3-compatible bucket of NEWSDESK_S3_URL.
+def s3_settings(url, media_url=""):
+    """The default and private storages in the S3-compatible bucket of NEWSDESK_S3_URL, and the key.
 
     Plain HTTP for a loopback host (a MinIO beside the app) or with `secure=false`; HTTPS
     otherwise. Media are at the bucket's root, private files under private/. media_url,
     NEWSDESK_MEDIA_URL, is a CDN in front of the bucket that pictures' addresses point to.
+
+    The key and secret are settings of their own, which django-storages reads, not options of
+    the storages: Wagtail queues the deletion of a file with its storage's options, and the
+    task queue (a database table, Redis) is no place for the secret.
     """
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
@@ -300,8 +304,6 @@ def s3_storages(url, media_url=""):
         "bucket_name": bucket,
         "endpoint_url": f"{'https' if use_ssl else 'http'}://{host}{f':{port}' if port else ''}",
         "region_name": query.get("region") or None,
-        "access_key": unquote(parts.username or "") or None,
-        "secret_key": unquote(parts.password or "") or None,
         # Never replace a file that has the name: Wagtail counts on a free name for each upload.
         "file_overwrite": False,
         # Files the app reads (documents, a story's audio: 5 MB for ten minutes) are read whole
@@ -323,16 +325,21 @@ def s3_storages(url, media_url=""):
             "url_protocol": f"{cdn.scheme}:",
         }
     return {
-        "default": {"BACKEND": "newsdesk.core.storage.MediaStorage", "OPTIONS": public},
-        "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                **common,
-                "location": "private",
-                "querystring_auth": True,
-                "querystring_expire": 300,
+        "STORAGES": {
+            "default": {"BACKEND": "newsdesk.core.storage.MediaStorage", "OPTIONS": public},
+            "private": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    **common,
+                    "location": "private",
+                    "querystring_auth": True,
+                    "querystring_expire": 300,
+                },
             },
         },
+        # None: boto3's own (AWS_ACCESS_KEY_ID in the environment, an instance role).
+        "AWS_S3_ACCESS_KEY_ID": unquote(parts.username or "") or None,
+        "AWS_S3_SECRET_ACCESS_KEY": unquote(parts.password or "") or None,
     }
 
 
@@ -351,7 +358,10 @@ PRIVATE_ROOT = DATA_DIR / "private"
 S3_URL = os.environ.get("NEWSDESK_S3_URL", "")
 if S3_URL:
     _cdn = os.environ.get("NEWSDESK_MEDIA_URL", "")
-    STORAGES = s3_storages(S3_URL, _cdn)
+    _s3 = s3_settings(S3_URL, _cdn)
+    STORAGES = _s3["STORAGES"]
+    AWS_S3_ACCESS_KEY_ID = _s3["AWS_S3_ACCESS_KEY_ID"]
+    AWS_S3_SECRET_ACCESS_KEY = _s3["AWS_S3_SECRET_ACCESS_KEY"]
     # Where readers' browsers fetch pictures from (the Content-Security-Policy allows it).
     _media = urlsplit(_cdn or STORAGES["default"]["OPTIONS"]["endpoint_url"])
     MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"]

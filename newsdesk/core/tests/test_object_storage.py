@@ -11,22 +11,24 @@ from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 
 from newsdesk.core.tests.servers import fetch
-from newsdesk.settings import s3_storages
+from newsdesk.settings import s3_settings
 
 pytestmark = pytest.mark.django_db
 
 
 def options(url, media_url=""):
-    found = s3_storages(url, media_url)
+    found = s3_settings(url, media_url)["STORAGES"]
     return found["default"]["OPTIONS"], found["private"]["OPTIONS"]
 
 
 def test_the_url_gives_key_secret_endpoint_bucket_and_region():
-    public, private = options(
-        "s3://AKIA1:se%2Fcr%40et@minio.internal:9000/news?region=eu-central-1"
-    )
+    url = "s3://AKIA1:se%2Fcr%40et@minio.internal:9000/news?region=eu-central-1"
+    found = s3_settings(url)
+    assert found["AWS_S3_ACCESS_KEY_ID"] == "AKIA1"
+    assert found["AWS_S3_SECRET_ACCESS_KEY"] == "se/cr@et"
+    public, private = options(url)
     for storage in (public, private):
-        assert storage["access_key"] == "AKIA1" and storage["secret_key"] == "se/cr@et"
+        assert "se/cr@et" not in str(storage)  # the storages' options go into queued tasks
         assert storage["endpoint_url"] == "https://minio.internal:9000"
         assert storage["bucket_name"] == "news" and storage["region_name"] == "eu-central-1"
         assert storage["file_overwrite"] is False
@@ -39,6 +41,7 @@ def test_the_url_gives_key_secret_endpoint_bucket_and_region():
     [
         ("s3://k:s@127.0.0.1:9000/news", "http://127.0.0.1:9000"),
         ("s3://k:s@localhost:9000/news", "http://localhost:9000"),
+        ("s3://k:s@127.0.0.5:9000/news", "http://127.0.0.5:9000"),
         ("s3://k:s@[::1]:9000/news", "http://[::1]:9000"),
         ("s3://k:s@minio:9000/news?secure=false", "http://minio:9000"),
         ("s3://k:s@127.0.0.1:9000/news?secure=true", "https://127.0.0.1:9000"),
@@ -50,8 +53,8 @@ def test_plain_http_only_on_loopback_or_when_asked(url, endpoint):
 
 
 def test_without_a_key_boto3_finds_its_own_credentials():
-    public, _ = options("s3://s3.eu-central-1.amazonaws.com/news")
-    assert public["access_key"] is None and public["secret_key"] is None
+    found = s3_settings("s3://s3.eu-central-1.amazonaws.com/news")
+    assert found["AWS_S3_ACCESS_KEY_ID"] is None and found["AWS_S3_SECRET_ACCESS_KEY"] is None
 
 
 def test_a_cdn_in_front_gives_pictures_its_address():
@@ -76,13 +79,13 @@ def test_a_cdn_in_front_gives_pictures_its_address():
 )
 def test_a_malformed_url_says_what_is_expected_and_never_shows_the_secret(url):
     with pytest.raises(ImproperlyConfigured, match=r"NEWSDESK_S3_URL must look like s3://") as e:
-        s3_storages(url)
+        s3_settings(url)
     assert ":s@" not in str(e.value)
 
 
 def test_a_malformed_cdn_address_is_refused():
     with pytest.raises(ImproperlyConfigured, match="NEWSDESK_MEDIA_URL"):
-        s3_storages("s3://k:s@minio:9000/news", "media.example.org")
+        s3_settings("s3://k:s@minio:9000/news", "media.example.org")
 
 
 def test_the_settings_take_the_bucket_and_let_pages_show_its_pictures(tmp_path):
@@ -272,3 +275,18 @@ def test_two_web_servers_without_a_shared_disk_serve_the_bucket_s_media(
     finally:
         for process in processes:
             stop(process)
+
+
+def test_a_deleted_picture_leaves_the_bucket_and_its_queued_deletion_holds_no_secret(
+    s3_media, newsroom, queued_tasks, run_tasks, django_capture_on_commit_callbacks
+):
+    image = newsroom["image"]
+    name = image.file.name
+    assert default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    waiting = queued_tasks()
+    assert any(path.endswith("delete_file_from_storage_task") for path, _, _ in waiting)
+    assert "test/secret" not in repr(waiting) and "test-key" not in repr(waiting)
+    run_tasks()  # the worker finds the key in its own settings
+    assert not default_storage.exists(name)
