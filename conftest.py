@@ -67,10 +67,15 @@ def _isolated_files(settings, tmp_path):
     )
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+    # On the disk whatever the environment says (NEWSDESK_S3_URL); tests of uploaded files run
+    # in a bucket too (media_storage).
     settings.STORAGES = {
-        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
     }
 
 
