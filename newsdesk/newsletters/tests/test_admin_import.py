@@ -359,3 +359,22 @@ def test_an_import_stopped_by_an_error_says_so(
     assert "uploading the file again finishes the job" in upload.error
     assert editor_client.get(uploaded + "progress/").json()["finished"] is True
     assert not Subscription.objects.exists()
+
+
+def test_a_list_uploaded_before_moves_out_of_the_media_storage(media_storage, newsletters):
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from newsdesk.core.storage import private_storage
+
+    migration = importlib.import_module("newsdesk.newsletters.migrations.0005_private_import_files")
+    name = default_storage.save("subscriber-imports/0123abcd.csv", ContentFile(b"email\n"))
+    SubscriberImport.objects.create(
+        newsletter=newsletters["briefing"], file=name, file_name="members.csv", format="Ghost"
+    )
+    migration.move_to_private_storage(apps, None)
+    assert not default_storage.exists(name)
+    assert private_storage.open(name).read() == b"email\n"
