@@ -553,6 +553,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = NEWSDESK_SITE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "images.NewsImage"
+# Renditions go where the originals go, the default storage (the disk, or the bucket's images/),
+# as WAGTAILIMAGES_RENDITION_STORAGE is left unset: the bucket policy makes both public.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
