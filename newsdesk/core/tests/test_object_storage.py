@@ -164,7 +164,9 @@ def test_the_media_route_is_the_disks_only(s3_media, client, newsroom):
     assert client.get(f"/media/{image.file.name}").status_code == 404
 
 
-def test_media_on_the_disk_move_to_the_bucket_and_again_changes_nothing(settings, s3_media):
+def test_media_on_the_disk_move_to_the_bucket_and_again_changes_nothing(
+    settings, s3_media, tmp_path
+):
     (settings.MEDIA_ROOT / "original_images").mkdir(parents=True)
     (settings.MEDIA_ROOT / "original_images" / "river.jpg").write_bytes(b"\xff\xd8 river")
     private_root = settings.MEDIA_ROOT.parent / "private-on-disk"
@@ -182,6 +184,12 @@ def test_media_on_the_disk_move_to_the_bucket_and_again_changes_nothing(settings
     call_command("media_to_s3", media=settings.MEDIA_ROOT, private=private_root, stdout=out)
     assert out.getvalue().count("0 copied, 1 already there") == 2
     assert storages["private"].listdir("narration/3")[1] == ["abc.mp3"]
+
+    out = io.StringIO()
+    call_command("media_to_s3", media=settings.MEDIA_ROOT, private=tmp_path / "none", stdout=out)
+    assert "no such folder, nothing to copy" in out.getvalue()
+    with pytest.raises(CommandError, match="Neither"):
+        call_command("media_to_s3", media=tmp_path / "none", private=tmp_path / "none")
 
 
 def test_the_commands_need_object_storage(tmp_path):

@@ -22,10 +22,14 @@ class Command(BaseCommand):
     def handle(self, *args, media, private, **options):
         if not isinstance(storages["default"], MediaStorage):
             raise CommandError("Media are on the local disk: set NEWSDESK_S3_URL first.")
-        for folder in (media, private):
-            if not folder.is_dir():
-                raise CommandError(f"{folder} is not a folder.")
+        if not media.is_dir() and not private.is_dir():
+            raise CommandError(
+                f"Neither {media} nor {private} is a folder: is NEWSDESK_DATA_DIR right?"
+            )
         for folder, alias in ((media, "default"), (private, "private")):
+            if not folder.is_dir():  # a site that never narrated has no private folder
+                self.stdout.write(f"{folder}: no such folder, nothing to copy.")
+                continue
             copied, present = self._copy(folder, storages[alias])
             self.stdout.write(f"{folder}: {copied} copied, {present} already there.")
 
