@@ -9,8 +9,9 @@ this process's threads) with a bucket set up by `newsdesk media_bucket --apply`,
      (core.storage.MediaStorage), from django-storages' own S3 storage with the same options
      (unsigned, querystring_auth off: boto3 builds each one), and from the local disk's
      FileSystemStorage, the embedded profile's;
-  2. reading: an MP3-sized private file read whole through the private storage
-     (storage.open, as the narration view does) against boto3's get_object of the same object.
+  2. reading: an MP3-sized private file read whole, and its last 64 KiB (a reader seeking),
+     as the narration view reads it (core.storage.open_for_streaming), through
+     django-storages' own file (storage.open), and by boto3's get_object of the same bytes.
 """
 
 import argparse
@@ -62,6 +63,8 @@ def main():
     from django.core.management import call_command
     from storages.backends.s3 import S3Storage
 
+    from newsdesk.core.storage import open_for_streaming
+
     call_command("media_bucket", apply=True)
     newsdesk = storages["default"]
     reference = S3Storage(**settings.STORAGES["default"]["OPTIONS"])
@@ -88,21 +91,38 @@ def main():
     key = private.save("narration/1/bench.mp3", ContentFile(payload))
     client = private.connection.meta.client
 
-    def through_storage(_):
-        with private.open(key, "rb") as file:
-            assert len(file.read()) == len(payload)
+    tail = 64 * 1024
 
-    def bare(_):
-        body = client.get_object(Bucket="media", Key=f"private/{key}")["Body"].read()
-        assert len(body) == len(payload)
+    def reading(opener, start):
+        def read(_):
+            with opener() as file:
+                file.seek(start)
+                assert len(file.read()) == len(payload) - start
 
-    print(f"reading a {arguments.megabytes} MB private file whole, 10 times:")
-    for label, function in (
-        ("newsdesk (private storage)", through_storage),
-        ("boto3 get_object", bare),
+        return read
+
+    def bare(start):
+        def read(_):
+            asked = client.get_object(Bucket="media", Key=f"private/{key}", Range=f"bytes={start}-")
+            assert len(asked["Body"].read()) == len(payload) - start
+
+        return read
+
+    for what, start in (
+        (f"a {arguments.megabytes} MB private file whole", 0),
+        ("its last 64 KiB (a reader seeking)", len(payload) - tail),
     ):
-        seconds = timed(function, 10)
-        print(f"  {label:40} {seconds / 10 * 1e3:8.1f} ms each")
+        print(f"reading {what}, 10 times:")
+        for label, function in (
+            (
+                "newsdesk (open_for_streaming)",
+                reading(lambda: open_for_streaming(private, key), start),
+            ),
+            ("django-storages (storage.open)", reading(lambda: private.open(key, "rb"), start)),
+            ("boto3 get_object", bare(start)),
+        ):
+            seconds = timed(function, 10)
+            print(f"  {label:40} {seconds / 10 * 1e3:8.1f} ms each")
     server.stop()
 
 

@@ -7,6 +7,7 @@ pictures straight from the bucket or the CDN in front of it; everything else is 
 (storage.open) and served by views that check who may have it.
 """
 
+import io
 from urllib.parse import quote
 
 from django.core.files.storage import storages
@@ -58,6 +59,61 @@ class MediaStorage(S3Storage):
             ExpiresIn=expire or SIGNED_URL_SECONDS,
             HttpMethod=http_method,
         )
+
+
+class ObjectReader(io.RawIOBase):
+    """A file in the bucket read from wherever it is asked, one GET from there to the end per
+    seek, instead of a download of the whole object before the first byte (django-storages'
+    S3File): a reader seeking in a story's audio gets those bytes at once."""
+
+    def __init__(self, storage: S3Storage, name: str):
+        super().__init__()
+        self.name = name
+        self._object = storage.bucket.Object(storage._normalize_name(clean_name(name)))
+        self._size = self._object.content_length  # a HEAD request
+        self._position = 0
+        self._body = None
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        start = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        if start + offset != self._position:
+            self._drop_body()
+            self._position = start + offset
+        return self._position
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self._position >= self._size:
+            return b""
+        if self._body is None:
+            self._body = self._object.get(Range=f"bytes={self._position}-")["Body"]
+        data = self._body.read(None if size is None or size < 0 else size)
+        self._position += len(data)
+        return data
+
+    def close(self) -> None:
+        self._drop_body()
+        super().close()
+
+    def _drop_body(self) -> None:
+        if self._body is not None:
+            self._body.close()
+            self._body = None
+
+
+def open_for_streaming(storage, name: str):
+    """A file to hand to a FileResponse: read from any position, on the disk or in the bucket."""
+    if isinstance(storage, S3Storage):
+        return ObjectReader(storage, name)
+    return storage.open(name, "rb")
 
 
 def bucket_policy(bucket: str) -> dict:

@@ -298,3 +298,35 @@ def test_a_deleted_picture_leaves_the_bucket_and_its_queued_deletion_holds_no_se
     assert "test/secret" not in repr(waiting) and "test-key" not in repr(waiting)
     run_tasks()  # the worker finds the key in its own settings
     assert not default_storage.exists(name)
+
+
+def test_a_private_file_is_streamed_from_where_it_is_asked(s3_media, rf):
+    """Seeking in a story's audio reads from there, not the whole object first."""
+    from django.http import FileResponse
+
+    from newsdesk.core.storage import ObjectReader, open_for_streaming, private_storage
+    from newsdesk.core.views import ranged
+
+    content = bytes(range(256)) * 4096  # 1 MiB
+    name = private_storage.save("narration/9/abc.mp3", ContentFile(content))
+    asked = []
+    private_storage.connection.meta.client.meta.events.register(
+        "before-parameter-build.s3.GetObject",
+        lambda params, **kwargs: asked.append(params.get("Range")),
+    )
+    reader = open_for_streaming(private_storage, name)
+    assert isinstance(reader, ObjectReader)
+    response = ranged(
+        rf.get("/", headers={"Range": "bytes=1000000-1000009"}),
+        FileResponse(reader, content_type="audio/mpeg"),
+    )
+    assert (
+        response.status_code == 206
+        and response["Content-Range"] == f"bytes 1000000-1000009/{len(content)}"
+    )
+    assert b"".join(response.streaming_content) == content[1000000:1000010]
+    assert asked == ["bytes=1000000-"]
+
+    with open_for_streaming(private_storage, name) as reader:
+        assert reader.read() == content and reader.read() == b""
+        assert reader.seek(-3, io.SEEK_END) == len(content) - 3 and reader.read(10) == content[-3:]
