@@ -10,6 +10,7 @@ pictures straight from the bucket or the CDN in front of it; everything else is 
 import io
 from urllib.parse import quote
 
+from botocore.exceptions import ClientError
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -70,7 +71,12 @@ class ObjectReader(io.RawIOBase):
         super().__init__()
         self.name = name
         self._object = storage.bucket.Object(storage._normalize_name(clean_name(name)))
-        self._size = self._object.content_length  # a HEAD request
+        try:
+            self._size = self._object.content_length  # a HEAD request
+        except ClientError as error:
+            if error.response["Error"]["Code"] in {"404", "NoSuchKey"}:
+                raise FileNotFoundError(name) from error
+            raise
         self._position = 0
         self._body = None
 

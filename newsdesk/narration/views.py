@@ -48,10 +48,11 @@ def audio_file(request, page_id, version):
     narration, public = _heard_by(request, page_id)
     if not narration.audio or PurePosixPath(narration.audio.name).stem != version:
         raise Http404("No such audio.")
-    response = FileResponse(
-        open_for_streaming(narration.audio.storage, narration.audio.name),
-        content_type="audio/mpeg",
-    )
+    try:
+        audio = open_for_streaming(narration.audio.storage, narration.audio.name)
+    except FileNotFoundError:
+        raise Http404("No such audio.") from None
+    response = FileResponse(audio, content_type="audio/mpeg")
     return ranged(request, _served(response, public))
 
 

@@ -110,3 +110,8 @@ def test_audio_made_before_is_moved_out_of_the_public_media_folder(publish_artic
     migration.move_to_private_storage(apps, None)
     assert not default_storage.exists(name)
     assert private_storage.open(name).read() == b"ID3"
+
+
+def test_audio_gone_from_its_storage_is_a_404_not_an_error(narrated, client):
+    private_storage.delete(narrated.narration.audio.name)
+    assert client.get(narrated.narration.audio_url).status_code == 404
