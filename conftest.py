@@ -27,8 +27,14 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests of several processes sharing PostgreSQL and Redis belong to the production run only."""
+    """Tests of several processes sharing PostgreSQL and Redis belong to the production run only.
+
+    Tests of uploaded files (`media_storage`) are marked `media`: `pytest -m media`."""
     from django.conf import settings
+
+    for item in items:
+        if "media_storage" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.media)
 
     if settings.REDIS_URL and settings.PROFILE == "production":
         return
@@ -62,11 +68,58 @@ def _isolated_files(settings, tmp_path):
     )
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
+    # On the disk whatever the environment says (NEWSDESK_S3_URL); tests of uploaded files run
+    # in a bucket too (media_storage).
     settings.STORAGES = {
-        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
     }
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto's server mode) on a free loopback port, for the run."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line for every request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_media(settings, s3_server):
+    """Media and private files in a bucket of this test's own on the S3 server, configured from
+    a NEWSDESK_S3_URL by the settings' own parser and set up by `newsdesk media_bucket --apply`.
+    Its value is the bucket's address."""
+    import uuid
+
+    from django.core.management import call_command
+
+    from newsdesk.settings import s3_settings
+
+    bucket = f"test-{uuid.uuid4().hex[:12]}"
+    s3 = s3_settings(f"s3://test-key:test%2Fsecret@{s3_server}/{bucket}?region=eu-central-1")
+    settings.AWS_S3_ACCESS_KEY_ID = s3["AWS_S3_ACCESS_KEY_ID"]
+    settings.AWS_S3_SECRET_ACCESS_KEY = s3["AWS_S3_SECRET_ACCESS_KEY"]
+    settings.STORAGES = {**settings.STORAGES, **s3["STORAGES"]}
+    call_command("media_bucket", apply=True, stdout=io.StringIO())
+    return f"http://{s3_server}/{bucket}"
+
+
+@pytest.fixture(params=["disk", "s3"])
+def media_storage(request):
+    """Runs a test of uploaded files twice: on the local disk, and in an S3 bucket (`s3_media`);
+    `pytest -m media -k s3` runs the second alone. Its value is the bucket's address, or None."""
+    return request.getfixturevalue("s3_media") if request.param == "s3" else None
 
 
 def make_image(

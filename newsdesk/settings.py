@@ -16,7 +16,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -254,20 +254,129 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+
+S3_URL_FORM = (
+    "s3://ACCESS_KEY:SECRET@host[:port]/bucket[?region=eu-central-1][&secure=false]"
+    " (the key and secret URL-encoded; without them, boto3's own credentials: environment, instance role)"
+)
+
+
+def _is_loopback(host):
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def s3_settings(url, media_url=""):
+    """The default and private storages in the S3-compatible bucket of NEWSDESK_S3_URL, and the key.
+
+    Plain HTTP for a loopback host (a MinIO beside the app) or with `secure=false`; HTTPS
+    otherwise. Media are at the bucket's root, private files under private/. media_url,
+    NEWSDESK_MEDIA_URL, is a CDN in front of the bucket that pictures' addresses point to.
+
+    The key and secret are settings of their own, which django-storages reads, not options of
+    the storages: Wagtail queues the deletion of a file with its storage's options, and the
+    task queue (a database table, Redis) is no place for the secret.
+    """
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    bucket = parts.path.strip("/")
+    try:
+        port = parts.port
+    except ValueError:
+        raise _s3_url_error(url) from None
+    unknown = set(query) - {"region", "secure"}
+    secure = query.get("secure", "").lower()
+    if (
+        parts.scheme != "s3"
+        or not parts.hostname
+        or not bucket
+        or "/" in bucket
+        or unknown
+        or secure not in {"", "true", "false"}
+        or bool(parts.username) != bool(parts.password)
+    ):
+        raise _s3_url_error(url)
+    use_ssl = secure == "true" or (not secure and not _is_loopback(parts.hostname))
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": f"{'https' if use_ssl else 'http'}://{host}{f':{port}' if port else ''}",
+        "region_name": query.get("region") or None,
+        # Never replace a file that has the name: Wagtail counts on a free name for each upload.
+        "file_overwrite": False,
+        # Files the app reads (documents, a story's audio: 5 MB for ten minutes) are read whole
+        # into memory, and spooled to disk past 16 MB (uploaded lists; docs/performance.md).
+        "max_memory_size": 16 * 1024 * 1024,
+        # bucket in the path, which every S3-compatible server answers (and the address has the
+        # endpoint's origin, which the Content-Security-Policy allows).
+        "addressing_style": "path",
+    }
+    public = {**common, "querystring_auth": False}
+    if media_url:
+        cdn = urlsplit(media_url)
+        if cdn.scheme not in {"http", "https"} or not cdn.netloc or cdn.query:
+            raise ImproperlyConfigured(
+                f"NEWSDESK_MEDIA_URL must be the CDN's address, e.g. https://media.example.org; got {media_url!r}"
+            )
+        public |= {
+            "custom_domain": cdn.netloc + cdn.path.rstrip("/"),
+            "url_protocol": f"{cdn.scheme}:",
+        }
+    return {
+        "STORAGES": {
+            "default": {"BACKEND": "newsdesk.core.storage.MediaStorage", "OPTIONS": public},
+            "private": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {
+                    **common,
+                    "location": "private",
+                    "querystring_auth": True,
+                    "querystring_expire": 300,
+                },
+            },
+        },
+        # None: boto3's own (AWS_ACCESS_KEY_ID in the environment, an instance role).
+        "AWS_S3_ACCESS_KEY_ID": unquote(parts.username or "") or None,
+        "AWS_S3_SECRET_ACCESS_KEY": unquote(parts.password or "") or None,
+    }
+
+
+def _s3_url_error(url):
+    password = urlsplit(url).password
+    shown = url.replace(f":{password}@", ":***@", 1) if password else url
+    return ImproperlyConfigured(f"NEWSDESK_S3_URL must look like {S3_URL_FORM}; got {shown}")
+
+
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Files with no public address, outside MEDIA_ROOT: served only by views that check who may
-    # have them (narrated audio of a live story). Shared by all app servers and workers, like media.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": DATA_DIR / "private"},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+PRIVATE_ROOT = DATA_DIR / "private"
+# Media in an S3-compatible bucket that every app server and worker shares, or on the local disk.
+S3_URL = os.environ.get("NEWSDESK_S3_URL", "")
+if S3_URL:
+    _cdn = os.environ.get("NEWSDESK_MEDIA_URL", "")
+    _s3 = s3_settings(S3_URL, _cdn)
+    STORAGES = _s3["STORAGES"]
+    AWS_S3_ACCESS_KEY_ID = _s3["AWS_S3_ACCESS_KEY_ID"]
+    AWS_S3_SECRET_ACCESS_KEY = _s3["AWS_S3_SECRET_ACCESS_KEY"]
+    # Where readers' browsers fetch pictures from (the Content-Security-Policy allows it).
+    _media = urlsplit(_cdn or STORAGES["default"]["OPTIONS"]["endpoint_url"])
+    MEDIA_ORIGINS = [f"{_media.scheme}://{_media.netloc}"]
+else:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        # Files with no public address, outside MEDIA_ROOT: served only by views that check who may
+        # have them (narrated audio of a live story). Shared by all app servers and workers, like media.
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": PRIVATE_ROOT},
+        },
+    }
+    MEDIA_ORIGINS = []
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # The largest subscriber list the admin accepts (about a million Ghost members);
 # `newsdesk import_subscribers` reads any size from the disk.
@@ -444,6 +553,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = NEWSDESK_SITE_URL
 WAGTAILIMAGES_IMAGE_MODEL = "images.NewsImage"
+# Renditions go where the originals go, the default storage (the disk, or the bucket's images/),
+# as WAGTAILIMAGES_RENDITION_STORAGE is left unset: the bucket policy makes both public.
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -494,7 +605,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -16,8 +16,9 @@ urlpatterns = [
     path("", include("newsdesk.syndication.urls")),
     path("", include("newsdesk.narration.urls")),
     path("", include("newsdesk.search.urls")),
-    # Media from the local disk, in both profiles: so that `make run` works alone.
-    # Behind the shipped nginx configuration nginx answers /media/ itself.
+    # Media from the local disk, in both profiles: so that `make run` works alone. Behind the
+    # shipped nginx configuration nginx answers /media/ itself; with object storage
+    # (NEWSDESK_S3_URL) media have the bucket's addresses and the view answers 404.
     re_path(r"^media/(?P<path>.*)$", serve_media, name="media"),
     path("", include(wagtail_urls)),
 ]

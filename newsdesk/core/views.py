@@ -4,6 +4,7 @@ import sys
 
 from csp.decorators import csp_update
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.template import loader
 from django.views.static import serve
@@ -20,10 +21,13 @@ NOT_SERVED = ("documents/",)
 
 
 def serve_media(request, path):
-    """Uploaded media in the embedded profile; production serves them from storage or the proxy.
+    """Uploaded media from the local disk, where nginx does not answer /media/ itself.
 
-    Byte ranges are answered, so that readers can seek in audio and video.
+    Byte ranges are answered, so that readers can seek in audio and video. With object
+    storage, media have the bucket's (or the CDN's) addresses and none here.
     """
+    if not isinstance(storages["default"], FileSystemStorage):
+        raise Http404("Media are in object storage.")
     if (posixpath.normpath(path).lstrip("/") + "/").startswith(NOT_SERVED):
         raise Http404("Not served from here.")
     return ranged(request, serve(request, path, document_root=settings.MEDIA_ROOT))

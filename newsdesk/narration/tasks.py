@@ -13,9 +13,9 @@ from django_tasks import task
 from django_tasks.base import DEFAULT_TASK_PRIORITY, TASK_MAX_PRIORITY
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.storage import private_storage
 from newsdesk.narration.models import Narration, Pronunciation
 from newsdesk.narration.script import checksum, parts, script
-from newsdesk.narration.storage import private_storage
 from newsdesk.narration.voices import voice_for, voice_installed
 
 logger = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from newsdesk.core.models import NewsroomSettings
+from newsdesk.core.storage import open_for_streaming
 from newsdesk.core.views import ranged
 from newsdesk.narration.feeds import PodcastFeed
 from newsdesk.narration.models import Narration
@@ -47,7 +48,11 @@ def audio_file(request, page_id, version):
     narration, public = _heard_by(request, page_id)
     if not narration.audio or PurePosixPath(narration.audio.name).stem != version:
         raise Http404("No such audio.")
-    response = FileResponse(narration.audio.open("rb"), content_type="audio/mpeg")
+    try:
+        audio = open_for_streaming(narration.audio.storage, narration.audio.name)
+    except FileNotFoundError:
+        raise Http404("No such audio.") from None
+    response = FileResponse(audio, content_type="audio/mpeg")
     return ranged(request, _served(response, public))
 
 

@@ -1,4 +1,5 @@
 import json
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,7 +27,18 @@ def soup_of(response):
     return BeautifulSoup(response.content.decode(), "html.parser")
 
 
-def test_article_page_shows_every_element_of_the_story(client, newsroom, publish_article):
+def fetched_image(client, address):
+    if address.startswith("/"):
+        response = client.get(address)
+        assert response.status_code == 200
+        return b"".join(response.streaming_content)
+    with urllib.request.urlopen(address, timeout=10) as response:
+        return response.read()
+
+
+def test_article_page_shows_every_element_of_the_story(
+    media_storage, client, newsroom, publish_article
+):
     article = publish_article(
         bylines=[newsroom["reporter"], newsroom["desk"]],
         lead_image=newsroom["image"],
@@ -59,6 +71,10 @@ def test_article_page_shows_every_element_of_the_story(client, newsroom, publish
     assert img["alt"] == "Illustration: a river at dusk"
     assert "srcset" in img.attrs and "800w" in img["srcset"]
     assert lead.find("source", type="image/webp")
+    for address in [entry.split()[0] for entry in img["srcset"].split(",")]:
+        # Readers fetch every size of the picture from where it is kept, without signing in.
+        assert address.startswith(f"{media_storage or '/media'}/images/")
+        assert fetched_image(client, address).startswith(b"\xff\xd8")  # a JPEG
     assert lead.figcaption.get_text(" ", strip=True) == "The river at dusk. Ira Test / Test Agency"
 
     body = story.find(class_="article__body")
@@ -83,7 +99,7 @@ def test_lead_image_caption_and_credit_can_be_overridden_where_used(
 
 
 def test_metadata_for_search_engines_and_social_sharing(
-    client, settings, newsroom, publish_article
+    media_storage, client, settings, newsroom, publish_article
 ):
     article = publish_article(lead_image=newsroom["image"], tags=["bridges"])
     soup = soup_of(client.get(article.url))
@@ -93,7 +109,8 @@ def test_metadata_for_search_engines_and_social_sharing(
     assert og["og:type"] == "article"
     assert og["og:title"] == "Bridge reopens after repairs"
     assert og["og:url"] == canonical
-    assert og["og:image"].startswith(settings.NEWSDESK_SITE_URL + "/media/images/")
+    media = media_storage or settings.NEWSDESK_SITE_URL + "/media"  # the bucket's, or the site's
+    assert og["og:image"].startswith(media + "/images/")
     assert og["article:section"] == "City"
     assert og["article:tag"] == "bridges"
     data = json.loads(soup.find("script", type="application/ld+json").string)

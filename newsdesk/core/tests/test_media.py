@@ -63,7 +63,7 @@ def test_missing_media_is_a_404(client, media_file):
     "folder",
     ["documents", "/documents", "./documents", "narration/../documents", "%64ocuments"],
 )
-def test_no_document_is_served_from_the_media_folder(client, documents, folder):
+def test_no_document_is_served_from_the_media_folder(media_storage, client, documents, folder):
     for document in documents:
         assert document.file.storage.exists(document.file.name)  # it is there, on the disk
         name = document.file.name.removeprefix("documents/")
@@ -72,7 +72,7 @@ def test_no_document_is_served_from_the_media_folder(client, documents, folder):
 
 
 def test_a_restricted_document_asks_for_sign_in_and_is_served_to_a_signed_in_user(
-    client, documents
+    media_storage, client, documents
 ):
     from django.contrib.auth.models import User
 
@@ -84,7 +84,7 @@ def test_a_restricted_document_asks_for_sign_in_and_is_served_to_a_signed_in_use
     assert response.status_code == 200 and body(response) == b"%PDF restricted"
 
 
-def test_public_documents_are_served_to_everyone(client, documents):
+def test_public_documents_are_served_to_everyone(media_storage, client, documents):
     public, _ = documents
     assert public.url.startswith("/documents/")
     response = client.get(public.url)

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from mutagen.mp3 import MP3
 
+from newsdesk.core.storage import private_storage
 from newsdesk.narration import audio, tasks
 from newsdesk.narration.models import Narration, Pronunciation
-from newsdesk.narration.storage import private_storage
 from newsdesk.narration.tests.conftest import paragraphs
 
 pytestmark = pytest.mark.django_db

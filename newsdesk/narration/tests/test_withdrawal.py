@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from newsdesk.core.storage import private_storage
+from newsdesk.core.tests.servers import fetch
 from newsdesk.narration.models import Narration
-from newsdesk.narration.storage import private_storage
 from newsdesk.narration.tests.conftest import paragraphs
 
-pytestmark = pytest.mark.django_db
+# Every test here runs with the files on the disk and in an S3 bucket (conftest.media_storage).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_storage")]
 
 
 @pytest.fixture
@@ -30,10 +32,17 @@ def addresses(article):
     return article.narration.audio_url, f"/narration/{article.pk}/captions.vtt"
 
 
-def test_the_audio_has_no_public_file_address_only_its_checked_one(narrated, client, settings):
+def test_the_audio_has_no_public_file_address_only_its_checked_one(
+    media_storage, narrated, client, settings
+):
     narration = narrated.narration
     mp3 = private_storage.open(narration.audio.name).read()
-    assert not Path(private_storage.path(narration.audio.name)).is_relative_to(settings.MEDIA_ROOT)
+    if media_storage:  # in the bucket, where no reader may fetch it
+        assert fetch(f"{media_storage}/private/{narration.audio.name}")[0] == 403
+    else:
+        assert not Path(private_storage.path(narration.audio.name)).is_relative_to(
+            settings.MEDIA_ROOT
+        )
     assert client.get(f"/media/{narration.audio.name}").status_code == 404
     response = client.get(narration.audio_url)
     assert response.status_code == 200 and response["Content-Type"] == "audio/mpeg"
@@ -101,3 +110,8 @@ def test_audio_made_before_is_moved_out_of_the_public_media_folder(publish_artic
     migration.move_to_private_storage(apps, None)
     assert not default_storage.exists(name)
     assert private_storage.open(name).read() == b"ID3"
+
+
+def test_audio_gone_from_its_storage_is_a_404_not_an_error(narrated, client):
+    private_storage.delete(narrated.narration.audio.name)
+    assert client.get(narrated.narration.audio_url).status_code == 404

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from newsdesk.core.storage import private_file_storage
 from newsdesk.newsletters.models.newsletters import Newsletter
 
 
 def _import_file_name(instance, filename):
-    # Media may be served publicly (the embedded profile serves /media/): the
-    # stored name must not be guessable from the uploaded one or the date.
+    # Kept in the private storage, which has no public address; a name not guessable from
+    # the uploaded one or the date is a second guard.
     return f"subscriber-imports/{secrets.token_hex(16)}.csv"
 
 
@@ -25,7 +26,10 @@ class SubscriberImport(models.Model):
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="imports")
     file = models.FileField(
-        upload_to=_import_file_name, blank=True, help_text="Deleted once imported."
+        upload_to=_import_file_name,
+        storage=private_file_storage,
+        blank=True,
+        help_text="Deleted once imported.",
     )
     file_name = models.CharField(max_length=255, help_text="As uploaded; consent records name it.")
     format = models.CharField(max_length=20)

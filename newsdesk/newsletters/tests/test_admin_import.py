@@ -38,9 +38,14 @@ def csv_file(text, name="members.csv"):
     )
 
 
-def stored_files(settings):
-    folder = settings.MEDIA_ROOT / "subscriber-imports"
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+def stored_files():
+    """The lists waiting in the private storage, on the disk or in the bucket alike."""
+    from newsdesk.core.storage import private_storage
+
+    try:
+        return private_storage.listdir("subscriber-imports")[1]
+    except FileNotFoundError:
+        return []
 
 
 @pytest.fixture
@@ -60,7 +65,7 @@ def text(response):
 
 
 def test_the_preview_shows_the_format_the_column_mapping_and_the_first_rows(
-    editor_client, uploaded, settings
+    media_storage, editor_client, uploaded, settings
 ):
     page = text(editor_client.get(uploaded))
     assert page.select_one("#import-format").get_text() == "Ghost"
@@ -88,15 +93,13 @@ def test_the_preview_shows_the_format_the_column_mapping_and_the_first_rows(
         "Ghost",
         "members.csv",
     )
-    assert (
-        len(stored_files(settings)) == 1
-    )  # the file waits in storage, under a name nobody can guess
+    assert len(stored_files()) == 1  # the file waits in storage, under a name nobody can guess
     assert "members" not in upload.file.name
     assert not Subscription.objects.exists()  # nothing imported before the start
 
 
 def test_the_import_runs_in_the_worker_and_reports(
-    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, settings
+    media_storage, editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks, settings
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(uploaded, {"status": "pending"})
@@ -140,9 +143,7 @@ def test_the_import_runs_in_the_worker_and_reports(
     upload.refresh_from_db()
     assert (upload.status, upload.progress, upload.created_by.username) == ("done", 1, "chief")
     assert upload.started_at <= upload.finished_at
-    assert (
-        stored_files(settings) == [] and upload.file.name == ""
-    )  # the list lives in the database now
+    assert stored_files() == [] and upload.file.name == ""  # the list lives in the database now
 
 
 def test_admin_and_command_give_the_same_report(
@@ -203,7 +204,7 @@ def test_confirmed_needs_a_consent_source_which_the_records_keep(
     ],
 )
 def test_bad_uploads_get_a_clear_error_and_nothing_is_stored(
-    editor_client, newsletters, settings, content, name, message
+    media_storage, editor_client, newsletters, settings, content, name, message
 ):
     settings.SUBSCRIBER_IMPORT_MAX_BYTES = 1024
     response = editor_client.post(
@@ -211,7 +212,7 @@ def test_bad_uploads_get_a_clear_error_and_nothing_is_stored(
     )
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not SubscriberImport.objects.exists() and stored_files(settings) == []
+    assert not SubscriberImport.objects.exists() and stored_files() == []
 
 
 def test_a_file_in_utf16_is_accepted(editor_client, newsletters):
@@ -324,7 +325,7 @@ def start(client, url, capture):
 
 
 def test_a_file_that_became_unreadable_in_storage_fails_clearly(
-    editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks
+    media_storage, editor_client, uploaded, run_tasks, django_capture_on_commit_callbacks
 ):
     upload = SubscriberImport.objects.get()
     with upload.file.storage.open(upload.file.name, "wb") as stream:
@@ -358,3 +359,22 @@ def test_an_import_stopped_by_an_error_says_so(
     assert "uploading the file again finishes the job" in upload.error
     assert editor_client.get(uploaded + "progress/").json()["finished"] is True
     assert not Subscription.objects.exists()
+
+
+def test_a_list_uploaded_before_moves_out_of_the_media_storage(media_storage, newsletters):
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from newsdesk.core.storage import private_storage
+
+    migration = importlib.import_module("newsdesk.newsletters.migrations.0005_private_import_files")
+    name = default_storage.save("subscriber-imports/0123abcd.csv", ContentFile(b"email\n"))
+    SubscriberImport.objects.create(
+        newsletter=newsletters["briefing"], file=name, file_name="members.csv", format="Ghost"
+    )
+    migration.move_to_private_storage(apps, None)
+    assert not default_storage.exists(name)
+    assert private_storage.open(name).read() == b"email\n"
