@@ -1,0 +1,59 @@
+"""Stories some readers may read only in part: a registry the app that decides who may read what fills.
+
+core knows no app above it. That app (members) registers `gate(function)`;
+function(request, page) gives an Access when the page is gated, None when
+anyone may read all of it. The article page asks `access_for(request, page)`,
+which also tells the page cache that this response depends on who reads it
+(core/pagecache.py: kept for anonymous readers only, never for a reader
+carrying one of the registered reader cookies).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from newsdesk.core import pagecache
+
+# What a gated story shows everyone before the box that offers to sign in or join.
+OPEN_BLOCKS = 3
+# The part of a gated page only some readers get: schema.org's hasPart names it by this selector.
+GATED_SELECTOR = ".article__gated"
+
+
+@dataclass(frozen=True)
+class Access:
+    may_read: bool
+    template: str  # the box shown in place of the gated part, to readers without access
+    who: str = ""  # who may read it, in words, for the box
+    open_blocks: int = OPEN_BLOCKS
+
+
+GATES: list[Callable[[HttpRequest, object], Access | None]] = []
+
+
+def gate(function: Callable[[HttpRequest, object], Access | None]) -> None:
+    GATES.append(function)
+
+
+def access_for(request: HttpRequest, page) -> Access | None:
+    for function in GATES:
+        access = function(request, page)
+        if access is not None:
+            pagecache.varies_by_reader(request)
+            return access
+    return None
+
+
+def structured_data(access: Access | None) -> dict:
+    """What schema.org's NewsArticle says of a gated story, as Google asks for paywalled content."""
+    if access is None:
+        return {}
+    return {
+        "isAccessibleForFree": False,
+        "hasPart": {
+            "@type": "WebPageElement",
+            "isAccessibleForFree": False,
+            "cssSelector": GATED_SELECTOR,
+        },
+    }
