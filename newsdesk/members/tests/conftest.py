@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 
+from newsdesk.core.tests.conftest import commit  # noqa: F401 (a fixture)
 from newsdesk.members.models import Tier
 
 LINK = re.compile(r"https?://\S+/account/sign-in/[\w-]+/")
