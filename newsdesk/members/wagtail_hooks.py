@@ -8,7 +8,12 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    HistoryView,
+    IndexView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from newsdesk.members import admin_views, log_actions
 from newsdesk.members.models import Member, Membership, StoryAccess, Tier
@@ -63,6 +68,11 @@ class MemberIndexView(IndexView):
         return buttons
 
 
+class MemberHistoryView(HistoryView):
+    # Staff who may see members see each one's history: joined, granted, lapsed.
+    any_permission_required = ["view"]
+
+
 class MemberPermissionPolicy(ModelPermissionPolicy):
     """Members come from readers' own emailed links or a grant; staff look, and grant, but do not edit or delete."""
 
@@ -80,6 +90,7 @@ class MemberViewSet(SnippetViewSet):
     icon = "user"
     menu_label = "Members"
     index_view_class = MemberIndexView
+    history_view_class = MemberHistoryView
     filterset_class = MemberFilterSet
     list_display = [
         "email",
