@@ -6,6 +6,11 @@ anyone may read all of it. The article page asks `access_for(request, page)`,
 which also tells the page cache that this response depends on who reads it
 (core/pagecache.py: kept for anonymous readers only, never for a reader
 carrying one of the registered reader cookies).
+
+What is made once for every reader (feeds with full text, search snippets,
+narration) asks `open_body(page)`: the open blocks of a gated story, the whole
+body of any other. The app registers `gated_by(function)`, function(page) true
+for a gated story.
 """
 
 from collections.abc import Callable
@@ -30,10 +35,22 @@ class Access:
 
 
 GATES: list[Callable[[HttpRequest, object], Access | None]] = []
+GATED: list[Callable[[object], bool]] = []
 
 
 def gate(function: Callable[[HttpRequest, object], Access | None]) -> None:
     GATES.append(function)
+
+
+def gated_by(function: Callable[[object], bool]) -> None:
+    GATED.append(function)
+
+
+def open_body(page):
+    """The body as everyone may read it: a gated story's open blocks, any other story's whole body."""
+    if any(function(page) for function in GATED):
+        return list(page.body)[:OPEN_BLOCKS]
+    return page.body
 
 
 def access_for(request: HttpRequest, page) -> Access | None:

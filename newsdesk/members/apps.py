@@ -17,6 +17,7 @@ class MembersConfig(AppConfig):
         from newsdesk.members.models import StoryAccess, Tier
 
         core_access.gate(access.gate)
+        core_access.gated_by(lambda page: page.pk in access.gated_stories())
         reader_cookie(sessions.MEMBER_COOKIE)
         # The same "Account" link in every kept page: /account/ knows who asks.
         slots.fill("account", "members/includes/account_link.html")
@@ -28,8 +29,9 @@ class MembersConfig(AppConfig):
             post_save.connect(access.forget_gated_stories, sender=model)
             post_delete.connect(access.forget_gated_stories, sender=model)
         m2m_changed.connect(access.forget_gated_stories, sender=StoryAccess.tiers.through)
-        # A story gated or opened shows another page; a tier's name is in the box of its stories.
-        renews(StoryAccess, lambda rule: {page_tag(rule.page)})
+        # A story gated or opened shows another page, and other words in the feeds
+        # (full text) and search snippets; a tier's name is in the box of its stories.
+        renews(StoryAccess, lambda rule: {page_tag(rule.page), "feeds", "search"})
         renews(
             Tier,
             lambda tier: (

@@ -181,3 +181,19 @@ def test_the_header_account_link_is_the_same_for_everyone(client, story, member)
         page = who.get(story.url).content.decode()
         assert '<a class="site-header__account" href="/account/">Account</a>' in page
     assert sessions.MEMBER_COOKIE in reader.cookies
+
+
+def test_feeds_with_full_text_and_search_snippets_carry_only_the_open_part(
+    client, story, gate, newsroom, run_tasks
+):
+    from newsdesk.core.models import NewsroomSettings
+
+    newsroom_settings = NewsroomSettings.for_site(newsroom["home"].get_site())
+    newsroom_settings.feeds_full_text = True
+    newsroom_settings.save()
+    gate(story)
+    feed = client.get("/feeds/rss/").content.decode()
+    assert shows(feed, OPEN) == [True] * 3 and shows(feed, GATED) == [False] * 2
+    run_tasks("default")  # Wagtail's search index, brought up to date by the worker
+    results = client.get("/search/", {"q": "investigation"}).content.decode()
+    assert "Inside the water deal" in results and shows(results, GATED) == [False] * 2
