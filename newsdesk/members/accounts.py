@@ -7,7 +7,7 @@ worker's.
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
@@ -23,7 +23,12 @@ def _new_member(email: str) -> tuple[Member, bool]:
     member = Member.objects.for_address(email).first()
     if member is not None:
         return member, False
-    member = Member.objects.create(email=email)
+    try:
+        with transaction.atomic():
+            member = Member.objects.create(email=email)
+    except IntegrityError:
+        # Two links of one new address pressed at once: the other press made the member.
+        return Member.objects.for_address(email).get(), False
     free = Tier.objects.filter(is_free=True).first()
     if free is not None:
         Membership.objects.create(member=member, tier=free, source=Membership.Source.FREE)
