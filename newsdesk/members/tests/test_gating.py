@@ -199,10 +199,13 @@ def test_feeds_with_full_text_and_search_snippets_carry_only_the_open_part(
     assert "Inside the water deal" in results and shows(results, GATED) == [False] * 2
 
 
-def test_editors_read_a_gated_story_whole_and_live(client, story, gate, editor_client):
+def test_editors_read_a_gated_story_whole_and_live(story, gate, editor_client):
     gate(story)
-    client.get(story.url)  # the anonymous version, kept
+    client = Client()  # a reader beside the editor
+    assert state(client, story.url) == "miss"  # the anonymous version, kept
     response = editor_client.get(story.url)
     assert shows(response.content.decode(), GATED) == [True] * 2
     assert "private" in response["Cache-Control"] and response.get("X-Page-Cache") is None
-    assert shows(client.get(story.url).content.decode(), GATED) == [False] * 2
+    response = client.get(story.url)
+    assert response["X-Page-Cache"] == "hit"
+    assert shows(response.content.decode(), GATED) == [False] * 2
