@@ -112,3 +112,54 @@ def test_members_are_not_added_or_edited_by_hand(editor_client, tiers):
         302,
         403,
     )
+
+
+def test_editors_make_tiers_and_gate_a_story_in_the_admin(
+    editor_client, tiers, publish_article, django_capture_on_commit_callbacks
+):
+    story = publish_article(
+        "Council papers",
+        body=[{"type": "paragraph", "value": f"<p>Part {n}.</p>"} for n in range(1, 6)],
+    )
+    assert editor_client.get("/admin/snippets/members/tier/").status_code == 200
+    response = editor_client.post(
+        "/admin/snippets/members/tier/add/",
+        {
+            "name": "Insider",
+            "slug": "insider",
+            "description": "",
+            "benefits": "Everything",
+            "currency": "EUR",
+            "monthly_price": "800",
+            "yearly_price": "8000",
+            "active": "on",
+            "sort_order": "3",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    response = editor_client.post(
+        "/admin/snippets/members/tier/add/",
+        {
+            "name": "Cheap",
+            "slug": "cheap",
+            "currency": "EUR",
+            "monthly_price": "100",
+            "yearly_price": "0",
+            "sort_order": "4",
+        },
+    )
+    assert (
+        response.status_code == 200
+        and "needs a monthly and a yearly price" in response.content.decode()
+    )
+    assert editor_client.get("/admin/snippets/members/storyaccess/add/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            "/admin/snippets/members/storyaccess/add/",
+            {"page": story.pk, "level": "tiers", "tiers": [tiers["patron"].pk]},
+        )
+    assert response.status_code == 302
+    from django.test import Client
+
+    page = Client().get(story.url).content.decode()
+    assert "Part 3." in page and "Part 4." not in page and "members of Patron" in page
