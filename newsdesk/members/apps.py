@@ -25,6 +25,7 @@ class MembersConfig(AppConfig):
         cache_view("membership", lambda kwargs: ["membership"])
         purge_paths("membership", lambda value: ["/membership/"])
         periodic.register("lapse_memberships", accounts.lapse_ended_memberships)
+        periodic.register("clear_expired_sessions", sessions.clear_expired)
         for model in (StoryAccess, Tier):
             post_save.connect(access.forget_gated_stories, sender=model)
             post_delete.connect(access.forget_gated_stories, sender=model)

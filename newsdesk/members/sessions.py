@@ -71,3 +71,8 @@ def end(request: HttpRequest, response: HttpResponse) -> None:
         _store(session_key).delete()
         response.delete_cookie(MEMBER_COOKIE, samesite="Lax")
     request._newsdesk_member = None
+
+
+def clear_expired() -> None:
+    """The worker's once-a-minute job: every sign-in leaves a session, kept until its end, then cleared here."""
+    _store().clear_expired()

@@ -173,3 +173,18 @@ def test_old_links_are_cleared_away(mailed_link, tiers):
     mailed_link("new@example.org")
     assert list(SignInLink.objects.values_list("email", flat=True)) == ["new@example.org"]
     assert link_in(mail.outbox[-1])
+
+
+def test_the_worker_clears_ended_sessions_and_lapses_memberships_every_minute(
+    client, sign_in, tiers
+):
+    from django.contrib.sessions.models import Session
+
+    from newsdesk.core import periodic
+
+    sign_in(client)
+    assert {"lapse_memberships", "clear_expired_sessions"} <= set(periodic.JOBS)
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    periodic.JOBS["clear_expired_sessions"]()
+    assert not Session.objects.exists()
+    assert client.get("/account/").status_code == 302
