@@ -13,10 +13,11 @@ body of any other. The app registers `gated_by(function)`, function(page) true
 for a gated story.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from wagtail.models import Page
 
 from newsdesk.core import pagecache
 
@@ -34,26 +35,26 @@ class Access:
     open_blocks: int = OPEN_BLOCKS
 
 
-GATES: list[Callable[[HttpRequest, object], Access | None]] = []
-GATED: list[Callable[[object], bool]] = []
+GATES: list[Callable[[HttpRequest, Page], Access | None]] = []
+GATED: list[Callable[[Page], bool]] = []
 
 
-def gate(function: Callable[[HttpRequest, object], Access | None]) -> None:
+def gate(function: Callable[[HttpRequest, Page], Access | None]) -> None:
     GATES.append(function)
 
 
-def gated_by(function: Callable[[object], bool]) -> None:
+def gated_by(function: Callable[[Page], bool]) -> None:
     GATED.append(function)
 
 
-def open_body(page):
+def open_body(page: Page) -> Iterable:
     """The body as everyone may read it: a gated story's open blocks, any other story's whole body."""
     if any(function(page) for function in GATED):
         return list(page.body)[:OPEN_BLOCKS]
     return page.body
 
 
-def access_for(request: HttpRequest, page) -> Access | None:
+def access_for(request: HttpRequest, page: Page) -> Access | None:
     for function in GATES:
         access = function(request, page)
         if access is not None:

@@ -8,6 +8,7 @@ a gated story or a tier changes.
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from wagtail.models import Page
 
 from newsdesk.core.access import Access
 from newsdesk.members import sessions
@@ -36,11 +37,11 @@ def gated_stories() -> dict[int, tuple[str, list[int], str]]:
     return found
 
 
-def forget_gated_stories(**kwargs):
+def forget_gated_stories(**kwargs: object) -> None:
     transaction.on_commit(lambda: cache.delete(GATED_KEY))
 
 
-def gate(request: HttpRequest, page) -> Access | None:
+def gate(request: HttpRequest, page: Page) -> Access | None:
     rule = gated_stories().get(page.pk)
     if rule is None:
         return None

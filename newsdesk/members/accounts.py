@@ -7,6 +7,7 @@ worker's.
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -43,7 +44,9 @@ def join(email: str) -> tuple[Member, bool]:
 
 
 @transaction.atomic
-def grant_membership(email: str, tier: Tier, until: datetime | None, user=None) -> Membership:
+def grant_membership(
+    email: str, tier: Tier, until: datetime | None, user: User | None = None
+) -> Membership:
     """A complimentary membership (Ghost's "comped"), in place of the member's current one.
 
     An address without an account gets one: staff vouch for it, as Ghost's do.

@@ -33,7 +33,7 @@ KEEP_LINKS_FOR = timedelta(days=1)
 
 
 class LinkProblem(Exception):
-    def __init__(self, expired: bool):
+    def __init__(self, expired: bool) -> None:
         super().__init__("expired or used" if expired else "unknown")
         self.expired = expired
 
