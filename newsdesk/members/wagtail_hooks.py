@@ -120,6 +120,7 @@ class MemberViewSet(SnippetViewSet):
     }
     export_filename = "members"
     inspect_view_enabled = True
+    inspect_view_fields = ["email", "created_at", "last_signed_in_at", "membership_history"]
 
 
 class TierViewSet(SnippetViewSet):
