@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "newsdesk.newsletters",
     "newsdesk.mailcatcher",
     "newsdesk.narration",
+    "newsdesk.members",
     "newsdesk.demo",
     "wagtail.contrib.settings",
     # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page
@@ -501,6 +502,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
 # email-validator's DNS check needs the network, so it is off unless asked for.
 NEWSLETTERS_CHECK_DELIVERABILITY = env_flag("NEWSDESK_CHECK_EMAIL_DELIVERABILITY", default=False)
 
+
+# Members (members/): readers sign in by a link mailed to them, and stay signed in
+# for this long unless they sign out. Payments go through Stripe once its keys are
+# set; without them the membership page says payments are not set up.
+MEMBER_SESSION_DAYS = int(os.environ.get("NEWSDESK_MEMBER_SESSION_DAYS", "30"))
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 
 # Sending newsletter issues (newsletters/delivery.py). The timings can be made short for tests.
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSDESK_NEWSLETTER_BATCH_SIZE", "500"))

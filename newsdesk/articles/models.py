@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from newsdesk.articles.blocks import ArticleBodyBlock
 from newsdesk.articles.text import body_passages, reading_minutes, word_count
+from newsdesk.core import access
 from newsdesk.core.links import absolute_url
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.images.models import NewsImage
@@ -270,7 +271,18 @@ class ArticlePage(Page):
         newsroom = NewsroomSettings.for_request(request)
         context["breadcrumb_data"] = self.breadcrumb_data(newsroom)
         context["share_image_url"] = self.share_image_url()
-        context["structured_data"] = self.structured_data(newsroom, context["share_image_url"])
+        # Gated for some readers (core/access.py): everyone reads the open blocks, the
+        # rest only readers with access; the others get the app's box in its place.
+        reader_access = access.access_for(request, self)
+        context["access"] = reader_access
+        if reader_access is not None:
+            blocks = list(self.body)
+            context["open_blocks"] = blocks[: reader_access.open_blocks]
+            context["gated_blocks"] = blocks[reader_access.open_blocks :]
+        context["structured_data"] = {
+            **self.structured_data(newsroom, context["share_image_url"]),
+            **access.structured_data(reader_access),
+        }
         context["canonical_url"] = absolute_url(self.url)
         return context
 

@@ -61,6 +61,11 @@ PAGE_TAGS = []
 PURGE_PATHS = {}
 # Every kept response depends on the newsroom's settings (name, tagline, time zone).
 NEWSROOM = "newsroom"
+# Cookies of readers who may be shown more of some pages than anonymous readers (a
+# member's sign-in, filled by `reader_cookie`). They do not bypass the cache as the
+# session cookie does: such a reader gets kept pages, except those rendered as
+# varying by reader (`varies_by_reader`), which they always get live and never keep.
+READER_COOKIES = set()
 
 
 def cache_view(url_name, tags):
@@ -76,6 +81,20 @@ def cache_pages(tags):
 def purge_paths(kind, paths):
     """With a CDN in front, a renewed tag of this kind purges paths(value): see PURGE_PATHS."""
     PURGE_PATHS[kind] = paths
+
+
+def reader_cookie(name):
+    """A cookie that marks a reader whose pages may differ where a page says so (see READER_COOKIES)."""
+    READER_COOKIES.add(name)
+
+
+def varies_by_reader(request):
+    """This response depends on who reads it: kept for anonymous readers only, one version for all of them."""
+    request.page_cache_varies = True
+
+
+def _has_reader_cookie(request):
+    return any(name in request.COOKIES for name in READER_COOKIES)
 
 
 def page_tag(page):
@@ -283,14 +302,19 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not _cacheable_request(request):
-            return self.get_response(request)
+            return self._private_if_personal(request, self.get_response(request))
         query = without_marketing_parameters(request)
         path_key = _path_key(request)
         # The parameters this page read when it was last rendered: a page that reads
         # none is kept once, whatever query string each reader brings.
         read = cache.get(PARAMETERS_KEY.format(path_key))
         entry = cache.get(_entry_key(path_key, query, read)) if read is not None else None
-        if entry and generations(entry["tags"]) == entry["tags"]:
+        personal = _has_reader_cookie(request)
+        if (
+            entry
+            and not (personal and entry.get("varies"))
+            and generations(entry["tags"]) == entry["tags"]
+        ):
             response = HttpResponse(entry["content"], status=entry["status"])
             for name, value in entry["headers"]:
                 response[name] = value
@@ -306,6 +330,9 @@ class PageCacheMiddleware:
         match = request.resolver_match
         if match and match.url_name in VIEW_TAGS:
             add_tags(request, *VIEW_TAGS[match.url_name](match.kwargs))
+        varies = getattr(request, "page_cache_varies", False)
+        if varies and personal:
+            return self._private_if_personal(request, response)
         if not request.page_cache_tags or not _storable(response):
             return response
         add_tags(request, NEWSROOM)
@@ -319,7 +346,12 @@ class PageCacheMiddleware:
             key = _entry_key(path_key, query, read)
             cache.set(PARAMETERS_KEY.format(path_key), read, timeout=settings.PAGE_CACHE_SECONDS)
             headers = [(name, value) for name, value in response.items() if name != "X-Page-Cache"]
-            entry = {"status": response.status_code, "headers": headers, "tags": current}
+            entry = {
+                "status": response.status_code,
+                "headers": headers,
+                "tags": current,
+                "varies": varies,
+            }
             if response.streaming:
                 response.streaming_content = self.kept_once_sent(
                     response.streaming_content, key, entry
@@ -328,6 +360,15 @@ class PageCacheMiddleware:
                 cache.set(
                     key, {**entry, "content": response.content}, timeout=settings.PAGE_CACHE_SECONDS
                 )
+        return response
+
+    @staticmethod
+    def _private_if_personal(request, response):
+        """One reader's version of a page that varies by reader: no cache on the way may keep it for another."""
+        if getattr(request, "page_cache_varies", False) and (
+            _has_reader_cookie(request) or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            patch_cache_control(response, private=True, max_age=0)
         return response
 
     @staticmethod

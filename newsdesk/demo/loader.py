@@ -15,6 +15,7 @@ from wagtail.models import Site
 from newsdesk.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SectionPage
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.curation.models import EditorsPick, EditorsPicks
+from newsdesk.demo.members import load_demo_members
 from newsdesk.demo.newsletters import load_demo_newsletters
 from newsdesk.demo.pictures import draw_picture
 from newsdesk.feed.models import NewsItem
@@ -173,9 +174,11 @@ def _load_demo(content_file: str | Path) -> dict[str, int]:
     _curate(content, home, site, articles)
     _post_news(content["news_feed"], articles, now)
     newsletters = load_demo_newsletters()
+    tiers = load_demo_members()
     return {
         "articles": len(articles),
         "sections": len(sections),
         "images": len(images),
         "newsletters": len(newsletters),
+        "tiers": len(tiers),
     }

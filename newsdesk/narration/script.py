@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.text import body_passages
+from newsdesk.core.access import open_body
 from newsdesk.narration.normalise import normalise, respell, sentences
 
 # Words per part of a long narration: each part is synthesised, encoded and
@@ -44,7 +45,8 @@ def passages(article: ArticlePage) -> Iterator[tuple[bool, str]]:
         )
     if article.standfirst:
         yield False, article.standfirst
-    for passage in body_passages(article.body):
+    # The audio is public: a gated story is read as far as everyone may read it.
+    for passage in body_passages(open_body(article)):
         if passage.kind == "quote":
             # Said so that a listener hears where the quote starts and ends.
             speaker = f"{passage.attribution} said, quote: " if passage.attribution else "Quote: "

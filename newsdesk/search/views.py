@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from newsdesk.articles.models import ArticlePage, published_articles
 from newsdesk.articles.text import body_passages
+from newsdesk.core.access import open_body
 from newsdesk.core.xml import xml_safe
 from newsdesk.search.snippets import highlight, query_terms
 
@@ -13,8 +14,9 @@ MAX_QUERY_LENGTH = 200
 
 
 def story_text(article):
+    """What a snippet may quote: a gated story's open part only."""
     return " ".join(
-        [article.standfirst, *(passage.text for passage in body_passages(article.body))]
+        [article.standfirst, *(passage.text for passage in body_passages(open_body(article)))]
     )
 
 

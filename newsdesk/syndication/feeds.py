@@ -13,6 +13,7 @@ from newsdesk.articles import listings
 from newsdesk.articles.listings import Listing
 from newsdesk.articles.models import ArticlePage
 from newsdesk.articles.text import body_passages
+from newsdesk.core.access import open_body
 from newsdesk.core.links import absolute_url
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.core.xml import xml_safe
@@ -23,9 +24,9 @@ FEED_TYPES = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
 
 
 def full_text_html(article: ArticlePage) -> str:
-    """The story's words as simple HTML; page furniture stays on the website."""
+    """The story's words as simple HTML (a gated story's open part); page furniture stays on the website."""
     parts = []
-    for passage in body_passages(article.body):
+    for passage in body_passages(open_body(article)):
         text = escape(xml_safe(passage.text))
         if passage.kind == "heading":
             parts.append(f"<h2>{text}</h2>")

@@ -23,6 +23,7 @@ MAY_IMPORT = {
     "syndication": {"articles", "feed", *BELOW_ARTICLES},
     "narration": {"syndication", "articles", "feed", *BELOW_ARTICLES},
     "home": {"curation", "newsletters", "search", "articles", "feed", *BELOW_ARTICLES},
+    "members": {"newsletters", "articles", *BELOW_ARTICLES},
 }
 # The demo newsroom is the top: it fills every app with content.
 MAY_IMPORT["demo"] = set(MAY_IMPORT) - {"demo"}

@@ -26,6 +26,11 @@ SERVICE_MODULES = [
     "demo/pictures.py",
     "mailcatcher/server.py",
     "mailcatcher/store.py",
+    "core/access.py",
+    "members/signin.py",
+    "members/accounts.py",
+    "members/sessions.py",
+    "members/access.py",
 ]
 
 

@@ -143,3 +143,13 @@ def test_a_20000_word_article_is_finished_with_progress_in_the_status(
     assert progress[:2] == ["Narrating: part 1 of 51", "Narrating: part 2 of 51"]
     assert len(progress) == 52
     assert narration.duration > 1000 * 0.1  # every sentence made it into the audio
+
+
+def test_a_gated_story_is_read_only_as_far_as_everyone_may_read_it(publish_article, monkeypatch):
+    from newsdesk.core import access
+
+    texts = [f"Paragraph number {n} is here." for n in range(1, 6)]
+    article = publish_article("Gated", body=paragraphs(*texts))
+    monkeypatch.setattr(access, "GATED", [lambda page: page.pk == article.pk])
+    heard = " ".join(spoken(article))
+    assert "Paragraph number three" in heard and "Paragraph number four" not in heard

@@ -98,32 +98,44 @@ def confirm(request, token):
     )
 
 
-@require_http_methods(["GET", "POST"])
-def preferences(request, token):
-    try:
-        subscriber = Subscriber.objects.get(pk=tokens.read_preferences(token))
-    except (signing.BadSignature, Subscriber.DoesNotExist):
-        return _link_problem(request)
+def preferences_form(request, subscriber):
+    """The preferences form of a subscriber, and what its POST did ("saved", "left" or None).
+
+    The preferences page and the members' account page both show it.
+    """
     # Closed newsletters stay on the page while the reader still gets them, so they can leave.
     shown = Newsletter.objects.filter(is_active=True) | Newsletter.objects.filter(
         subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.CONFIRMED
     )
     shown = shown.distinct().select_related("host").order_by("name")
     form = PreferencesForm(subscriber, shown, data=request.POST or None)
+    done = None
     if request.method == "POST":
         if "leave_all" in request.POST:
             consent = subscriptions.Consent.from_request(request, subscriptions.LEAVE_WORDING)
             subscriptions.unsubscribe_all(subscriber, consent)
-            return redirect(request.path + "?done=left")
-        if form.is_valid():
+            done = "left"
+        elif form.is_valid():
             consent = subscriptions.Consent.from_request(request, subscriptions.PREFERENCES_WORDING)
             subscriptions.set_preferences(
                 subscriber, shown, form.cleaned_data["newsletters"], consent
             )
-            return redirect(request.path + "?done=saved")
+            done = "saved"
     pending = subscriber.subscriptions.filter(status=Subscription.Status.PENDING).values_list(
         "newsletter", flat=True
     )
+    return form, done, set(pending)
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    try:
+        subscriber = Subscriber.objects.get(pk=tokens.read_preferences(token))
+    except (signing.BadSignature, Subscriber.DoesNotExist):
+        return _link_problem(request)
+    form, done, pending = preferences_form(request, subscriber)
+    if done:
+        return redirect(request.path + "?done=" + done)
     return render(
         request,
         "newsletters/preferences.html",
@@ -131,7 +143,7 @@ def preferences(request, token):
             "subscriber": subscriber,
             "form": form,
             "done": request.GET.get("done"),
-            "pending": set(pending),
+            "pending": pending,
         },
         status=400 if form.errors else 200,
     )

@@ -1,0 +1,32 @@
+"""What members write to Wagtail's audit log, and how the admin's history reports word it.
+
+A reader's own steps (joining, deleting the account) have no acting user,
+which Wagtail shows as "system"; a grant names the member of staff.
+"""
+
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from wagtail.log_actions import LogFormatter
+
+JOIN = "members.join"
+GRANT = "members.grant"
+LAPSE = "members.lapse"
+DELETE = "members.delete"
+
+
+class GrantFormatter(LogFormatter):
+    label = "Grant complimentary membership"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        until = parse_datetime(data.get("until") or "")
+        ends = f" until {date_format(until, 'DATE_FORMAT')}" if until else ", without an end"
+        return f"Granted {data.get('tier', '')}{ends}"
+
+
+def register(actions):
+    """For Wagtail's register_log_actions hook."""
+    actions.register_action(JOIN, "Join", "Joined by signing in with an emailed link")
+    actions.register_action(GRANT)(GrantFormatter)
+    actions.register_action(LAPSE, "Membership lapsed", "Membership lapsed at its end")
+    actions.register_action(DELETE, "Delete account", "Deleted their account")

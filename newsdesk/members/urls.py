@@ -1,0 +1,12 @@
+from django.urls import path
+
+from newsdesk.members import views
+
+urlpatterns = [
+    path("membership/", views.membership, name="membership"),
+    path("account/", views.account, name="account"),
+    path("account/sign-in/", views.sign_in, name="account_sign_in"),
+    path("account/sign-in/<str:token>/", views.sign_in_link, name="account_sign_in_link"),
+    path("account/sign-out/", views.sign_out, name="account_sign_out"),
+    path("account/delete/", views.delete_account, name="account_delete"),
+]
