@@ -48,7 +48,11 @@ install: $(UV)
 install-test: $(UV)
 	$(UV) sync --frozen --inexact --extra narration
 
+# What `make run` needs first, each missing one said in a sentence (tested in core/tests/test_run.py).
 $(UV):
+	@command -v $(PYTHON) >/dev/null || { echo "newsdesk needs Python 3.11 or newer, and there is no $(PYTHON): install it (Debian: sudo apt-get install python3 python3-venv) or name one, e.g. make run PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsdesk needs Python 3.11 or newer, and $(PYTHON) is $$($(PYTHON) -V 2>&1): install a newer one and name it, e.g. make run PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "$(PYTHON) cannot make a virtual environment: install its venv module (Debian: sudo apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
