@@ -11,6 +11,7 @@ from datetime import datetime
 import django_rq
 from django.conf import settings
 from django.db import connections
+from django.db.models import Q
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
@@ -101,15 +102,19 @@ def describe(queue: str, done: int, total: int) -> str:
     return _set_apart[queue][1].format(done=done, total=total)
 
 
-def backlog(queue: str, since: datetime) -> tuple[int, int] | None:
-    """(tasks of the queue finished since then, tasks waiting or running); None on RQ,
-    whose finished tasks are not kept."""
+def backlog(queue: str, since: datetime, workers_started: datetime) -> tuple[int, int] | None:
+    """(tasks of the queue finished since then, tasks waiting or running) on the database
+    queue; None on RQ, whose finished tasks are not kept. A task running since before
+    the workers started is left out: its worker died with it (its lease takes it up)."""
     if uses_rq():
         return None
     results = DBTaskResult.objects.filter(backend_name="default", queue_name=queue)
     return (
         results.finished().filter(finished_at__gte=since).count(),
-        results.filter(status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).count(),
+        results.filter(
+            Q(status=TaskResultStatus.READY)
+            | Q(status=TaskResultStatus.RUNNING, started_at__gte=workers_started)
+        ).count(),
     )
 
 

@@ -227,6 +227,7 @@ class Progress:
 
     def __init__(self, out):
         self.out = out
+        self.started = timezone.now()
         self.next_look = 0.0
         self.since = {}
         self.said = {}
@@ -243,7 +244,7 @@ class Progress:
 
     def look_at(self, queue):
         since = self.since.get(queue) or timezone.now()
-        counts = queues.backlog(queue, since)
+        counts = queues.backlog(queue, since, self.started)
         if counts is None:
             return
         done, waiting = counts
