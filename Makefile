@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint test-embedded test-production install install-test chromium nginx
+.PHONY: run test lint test-embedded test-production install install-test chromium nginx screenshots
 
 run: install
 	$(VENV)/bin/newsdesk run
@@ -40,6 +40,12 @@ test-production:
 	else \
 	  echo "SKIPPED the production run: PostgreSQL or Redis is not reachable (see above)."; \
 	fi
+
+# The README's pictures (docs/images/), taken from the demo by the browser test that the
+# normal run takes into a temporary folder.
+screenshots: install-test chromium
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -q \
+	  newsdesk/demo/tests/test_screenshots.py --screenshots=docs/images
 
 # The narration extra (piper-tts, GPL-3.0-or-later) is installed by both: see LICENSE.
 install: $(UV)
