@@ -95,6 +95,8 @@ def run_env(data_dir, port, mail_port):
     }
     for name in (
         "EMAIL_URL",
+        # A newcomer's shell: output into a pipe is buffered unless `run` says otherwise.
+        "PYTHONUNBUFFERED",
         "DJANGO_SETTINGS_MODULE",
         "DATABASE_URL",
         "REDIS_URL",

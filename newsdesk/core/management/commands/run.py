@@ -80,10 +80,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity, **options):
+        # Each line as it is written, also into a pipe (`make run | tee`, a test).
+        sys.stdout.reconfigure(line_buffering=True)
         # Routine chatter (each task's start and end, gunicorn's boot lines) only when asked.
         chatty = verbosity >= 2 or bool(settings.NEWSDESK_LOG_LEVEL)
         self.check_ports()
-        self.step("Preparing the database…")
+        self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if settings.NEWSDESK_DEMO:
@@ -100,7 +102,7 @@ class Command(BaseCommand):
             ["worker", *[q for q in settings.TASK_QUEUES if q not in apart], *quiet],
             *[["worker", queue, "--nice", str(nice), *quiet] for queue, nice in apart.items()],
         ]
-        self.step(
+        self.stdout.write(
             "Starting the web server, the task workers"
             + ("…" if settings.EMAIL_URL else " and the mail catcher…")
         )
@@ -112,10 +114,6 @@ class Command(BaseCommand):
                 ready=lambda: self.stdout.write(self.style.SUCCESS(f"Ready.\n{banner}")),
             )
         )
-
-    def step(self, text):
-        self.stdout.write(text)
-        self.stdout.flush()
 
     def check_ports(self):
         """A port taken (another `make run`, say) gets a sentence saying what to do, not a traceback."""
@@ -256,6 +254,5 @@ class Progress:
             self.since[queue] = since
         if self.said.get(queue) != (done, waiting):
             self.out.write(queues.describe(queue, done, done + waiting))
-            self.out.flush()
             if waiting:
                 self.said[queue] = (done, waiting)
