@@ -233,6 +233,10 @@ class Lines:
         return [line for _, line in self.lines]
 
 
+def nice_of(pid):
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def get_timed(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
     started = time.monotonic()
@@ -285,6 +289,9 @@ def test_make_run_tells_a_newcomer_what_they_need_and_pages_stay_fast_while_the_
                 "select article_id from home_homefeaturedstory order by sort_order limit 1"
             ).fetchone()
         assert narrated_first == lead  # the front page's lead story first
+        # Readers' pages take the cores first: the narration worker alone is niced.
+        assert nice_of(child_running(run, "narration")) == 10
+        assert nice_of(child_running(run, "gunicorn")) == 0
         home = f"http://127.0.0.1:{port}/"
         _, page = wait_for(home, time.monotonic() + 10)
         articles = re.findall(r'class="story-card__headline"><a href="([^"]+)"', page)[:3]
