@@ -156,10 +156,10 @@ def test_run_starts_again_a_child_that_dies_and_keeps_serving(tmp_path):
     children = []
     try:
         assert wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + STARTING)[0] == 200
-        worker = wait_until(lambda: child_running(process.pid, "worker"), 30, "no task worker")
+        worker = wait_until(lambda: child_running(process.pid, "default"), 30, "no task worker")
         os.kill(worker, signal.SIGKILL)
         new_worker = wait_until(
-            lambda: (pid := child_running(process.pid, "worker")) != worker and pid,
+            lambda: (pid := child_running(process.pid, "default")) != worker and pid,
             STARTING,
             "the task worker was not started again",
         )
@@ -177,7 +177,7 @@ def test_run_starts_again_a_child_that_dies_and_keeps_serving(tmp_path):
         children = [*children_of(process.pid), new_worker, new_web]
     finally:
         output = stop_run(process, children)
-    assert "`newsdesk worker` exited on signal 9; starting it again in 1 s" in output
+    assert "`newsdesk worker mail default` exited on signal 9; starting it again in 1 s" in output
     assert "`newsdesk web` exited on signal 9; starting it again in 1 s" in output
 
 

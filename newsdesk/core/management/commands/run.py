@@ -37,7 +37,11 @@ class Child:
 
     def __init__(self, command):
         self.command = command
-        self.name = "newsdesk " + " ".join(command)
+        # What it is, without its options: "newsdesk worker narration".
+        options = {i + 1 for i, word in enumerate(command) if word.startswith("-")}
+        self.name = "newsdesk " + " ".join(
+            word for i, word in enumerate(command) if not word.startswith("-") and i not in options
+        )
         self.process = None
         self.restart_at = 0.0
         self.delay = RESTART_DELAYS[0]
