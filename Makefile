@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint test-embedded test-production install install-test chromium nginx
+.PHONY: run test lint test-embedded test-production install install-test chromium nginx screenshots
 
 run: install
 	$(VENV)/bin/newsdesk run
@@ -41,6 +41,12 @@ test-production:
 	  echo "SKIPPED the production run: PostgreSQL or Redis is not reachable (see above)."; \
 	fi
 
+# The README's pictures (docs/images/), taken from the demo by the browser test that the
+# normal run takes into a temporary folder.
+screenshots: install-test chromium
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -q \
+	  newsdesk/demo/tests/test_screenshots.py --screenshots=docs/images
+
 # The narration extra (piper-tts, GPL-3.0-or-later) is installed by both: see LICENSE.
 install: $(UV)
 	$(UV) sync --frozen --inexact --no-dev --extra narration
@@ -48,7 +54,11 @@ install: $(UV)
 install-test: $(UV)
 	$(UV) sync --frozen --inexact --extra narration
 
+# What `make run` needs first, each missing one said in a sentence (tested in core/tests/test_run.py).
 $(UV):
+	@command -v $(PYTHON) >/dev/null || { echo "newsdesk needs Python 3.11 or newer, and there is no $(PYTHON): install it (Debian: sudo apt-get install python3 python3-venv) or name one, e.g. make run PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "newsdesk needs Python 3.11 or newer, and $(PYTHON) is $$($(PYTHON) -V 2>&1): install a newer one and name it, e.g. make run PYTHON=python3.12"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "$(PYTHON) cannot make a virtual environment: install its venv module (Debian: sudo apt-get install python3-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 

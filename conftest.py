@@ -17,6 +17,15 @@ WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        metavar="FOLDER",
+        help="where the README's screenshots go (`make screenshots`: docs/images); "
+        "by default a temporary folder",
+    )
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -51,6 +51,14 @@ PORT = int(os.environ.get("PORT", "8000"))
 NEWSDESK_SITE_URL = os.environ.get("NEWSDESK_SITE_URL", f"http://{HOST}:{PORT}").rstrip("/")
 
 NEWSDESK_DEMO = env_flag("NEWSDESK_DEMO", default=True)
+# Set, it also turns on the routine chatter of `newsdesk run` (each task, each request).
+NEWSDESK_LOG_LEVEL = os.environ.get("NEWSDESK_LOG_LEVEL", "").upper()
+# The web server's access log: a file in the data folder on the embedded profile, so
+# `make run` shows what a person reads; standard output in production, for its log
+# collector. "-" is standard output.
+NEWSDESK_ACCESS_LOG = os.environ.get(
+    "NEWSDESK_ACCESS_LOG", "-" if PROFILE == "production" else str(DATA_DIR / "access.log")
+)
 NEWSDESK_DEMO_PASSWORD = os.environ.get("NEWSDESK_DEMO_PASSWORD", "")
 
 DEBUG = env_flag("DEBUG", default=False)
@@ -648,7 +656,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "newsdesk": {"level": os.environ.get("NEWSDESK_LOG_LEVEL", "INFO")},
+        "newsdesk": {"level": NEWSDESK_LOG_LEVEL or "INFO"},
         "django_tasks": {"level": "INFO"},
     },
 }
+if PROFILE == "embedded" and not NEWSDESK_LOG_LEVEL:
+    # Pages not found are in the access log (NEWSDESK_ACCESS_LOG): what `make run` shows
+    # is what a person acts on, server errors among it.
+    LOGGING["loggers"]["django.request"] = {"level": "ERROR"}

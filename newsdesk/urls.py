@@ -3,11 +3,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from newsdesk.core.views import serve_media
+from newsdesk.core.views import favicon, serve_media
 
 handler500 = "newsdesk.core.views.server_error"
 
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletters/", include("newsdesk.newsletters.urls")),

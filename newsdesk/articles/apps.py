@@ -1,4 +1,13 @@
+import logging
+
 from django.apps import AppConfig
+
+# What a person running the site hears about (`newsdesk run` shows this logger).
+events = logging.getLogger("newsdesk.events")
+
+
+def announce_published(sender, instance, **kwargs):
+    events.info("Published “%s”: %s", instance.title, instance.full_url)
 
 
 class ArticlesConfig(AppConfig):
@@ -10,6 +19,7 @@ class ArticlesConfig(AppConfig):
         from django.db.models.signals import pre_save
         from django.urls import reverse
         from taggit.models import Tag
+        from wagtail.signals import page_published
 
         from newsdesk.articles import pagecache
         from newsdesk.articles.models import ArticlePage
@@ -19,6 +29,9 @@ class ArticlesConfig(AppConfig):
         from newsdesk.people.models import Contributor
 
         pre_save.connect(pagecache.remember_listings, sender=ArticlePage)
+        page_published.connect(
+            announce_published, sender=ArticlePage, dispatch_uid="articles_announce_published"
+        )
         shows_pages(pagecache.listings_showing)
         renews(Tag, pagecache.tag_renews)
         renews(Contributor, pagecache.contributor_renews)

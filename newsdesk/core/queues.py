@@ -6,11 +6,13 @@ import sys
 import threading
 import time
 import uuid
+from datetime import datetime
 
 import django_rq
 from django.conf import settings
 from django.db import connections
-from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+from django.db.models import Q
+from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_rq import Job
@@ -19,6 +21,10 @@ from rq.exceptions import StopRequested
 from rq.worker import SimpleWorker
 
 logger = logging.getLogger("newsdesk.worker")
+
+# The queues an app sets apart (`set_apart`): each gets a worker process of its own
+# under `newsdesk run`, at its niceness, and a line each time its work advances.
+_set_apart: dict[str, tuple[int, str]] = {}
 
 # After RQ's loop has stopped on an error (Redis went away during a task, say),
 # `newsdesk worker` starts a new one after the first delay, doubling up to the
@@ -76,6 +82,49 @@ class Worker(SimpleWorker):
             raise
 
 
+def set_apart(queue: str, niceness: int, progress: str) -> None:
+    """Declares a queue whose tasks take minutes of every core (narration, say).
+
+    `newsdesk run` serves it in a worker process of its own at this OS
+    niceness, so readers' pages and mail take the cores first, and says how
+    far its work is with `progress`, a format of {done} and {total}.
+    Called from the app's AppConfig.ready().
+    """
+    _set_apart[queue] = (niceness, progress)
+
+
+def set_apart_queues() -> dict[str, int]:
+    """The queues set apart and their niceness."""
+    return {queue: niceness for queue, (niceness, _) in _set_apart.items()}
+
+
+def describe(queue: str, done: int, total: int) -> str:
+    return _set_apart[queue][1].format(done=done, total=total)
+
+
+def backlog(queue: str, since: datetime, workers_started: datetime) -> tuple[int, int] | None:
+    """(tasks of the queue finished since then, tasks waiting or running) on the database
+    queue; None on RQ, whose finished tasks are not kept. A task running since before
+    the workers started is left out: its worker died with it (its lease takes it up)."""
+    if uses_rq():
+        return None
+    results = DBTaskResult.objects.filter(backend_name="default", queue_name=queue)
+    return (
+        results.finished().filter(finished_at__gte=since).count(),
+        results.filter(
+            Q(status=TaskResultStatus.READY)
+            | Q(status=TaskResultStatus.RUNNING, started_at__gte=workers_started)
+        ).count(),
+    )
+
+
+def set_task_log_level(verbosity: int) -> None:
+    """Each task's start and end at verbosity 1 (django-tasks' own choice); at 0 only failures."""
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    for name in ("django_tasks", "django_tasks_db"):
+        logging.getLogger(name).setLevel(level)
+
+
 def uses_rq():
     return settings.TASKS["default"]["BACKEND"] == "newsdesk.core.tasks_backend.RQBackend"
 
@@ -83,10 +132,10 @@ def uses_rq():
 def work(queues=(), burst=False, verbosity=1):
     """Serves the queues named (all by default) until stopped, or until they are empty with burst."""
     queues = list(queues) or settings.TASK_QUEUES
+    set_task_log_level(verbosity)
     if uses_rq():
         work_on_redis(queues, burst, logging_level="INFO" if verbosity else "WARNING")
     else:
-        DatabaseWorkerCommand().configure_logging(verbosity)
         if burst:
             drain_database_queues(queues)
         else:

@@ -1,6 +1,8 @@
 import posixpath
 import re
 import sys
+from functools import cache
+from pathlib import Path
 
 from csp.decorators import csp_update
 from django.conf import settings
@@ -18,6 +20,21 @@ CHUNK = 64 * 1024
 # Wagtail's documents (upload folder "documents") are served only by its document view, which
 # checks their collection's view restrictions: never by address in the media folder.
 NOT_SERVED = ("documents/",)
+
+
+# Browsers and bots ask every site for /favicon.ico, whatever its pages link.
+FAVICON = Path(__file__).parent / "static" / "newsdesk" / "favicon.ico"
+
+
+@cache
+def _favicon_bytes():
+    return FAVICON.read_bytes()
+
+
+def favicon(request):
+    response = HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def serve_media(request, path):

@@ -10,9 +10,16 @@ from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.images.models import Filter
 from wagtail.models import Site
 
-from newsdesk.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SectionPage
+from newsdesk.articles.models import (
+    SHARE_IMAGE_SPEC,
+    ArticleByline,
+    ArticleCorrection,
+    ArticlePage,
+    SectionPage,
+)
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.curation.models import EditorsPick, EditorsPicks
 from newsdesk.demo.members import load_demo_members
@@ -25,6 +32,14 @@ from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
 CONTENT_FILE = Path(__file__).with_name("content.json")
+# The renditions the pages ask of a picture (images/figure.html, articles' story cards,
+# the share image), made as the demo loads so that no reader's first view waits for
+# them; test_demo checks that the pages need no other.
+PAGE_RENDITIONS = [
+    *Filter.expand_spec("format-{webp,jpeg} fill-{480x270,800x450,1200x675,1600x900}"),
+    *Filter.expand_spec("format-{webp,jpeg} fill-{320x180,640x360}"),
+    SHARE_IMAGE_SPEC,
+]
 DEMO_EDITOR = "editor"
 
 
@@ -98,9 +113,12 @@ def _post_news(items, articles, now):
 
 @transaction.atomic
 def load_demo(content_file: str | Path = CONTENT_FILE) -> dict[str, int]:
-    # Readers see the newest stories first, and whatever they do goes before the demo's narration.
-    with narrations_as_backlog():
-        return _load_demo(content_file)
+    # Readers hear the front page's stories first, then the newest, and whatever editors
+    # publish goes before the demo's narration.
+    with narrations_as_backlog() as first:
+        counts = _load_demo(content_file)
+        first.extend(HomePage.objects.get().featured_stories.values_list("article_id", flat=True))
+    return counts
 
 
 def _load_demo(content_file: str | Path) -> dict[str, int]:
@@ -125,6 +143,7 @@ def _load_demo(content_file: str | Path) -> dict[str, int]:
         )
         image.file = ImageFile(io.BytesIO(picture), name=f"{item['key']}.jpg")
         image.save()
+        image.get_renditions(*PAGE_RENDITIONS)
         images[item["key"]] = image
 
     contributors = {

@@ -19,6 +19,8 @@ from newsdesk.narration.script import checksum, parts, script
 from newsdesk.narration.voices import voice_for, voice_installed
 
 logger = logging.getLogger(__name__)
+# What a person running the site hears about (`newsdesk run` shows this logger).
+events = logging.getLogger("newsdesk.events")
 
 MAX_ATTEMPTS = 4
 FIRST_RETRY_AFTER = timedelta(minutes=1)  # then 4 and 16 minutes
@@ -41,12 +43,15 @@ def narrations_as_backlog():
     """Narrations requested inside are queued at the end, newest story first, at the backlog's priority.
 
     For many stories published at once: readers see the newest first, and
-    without this the oldest, published first, would be narrated first.
+    without this the oldest, published first, would be narrated first. The
+    list it gives may be filled with stories to narrate before all others, in
+    that order (the front page's).
     """
     requested = {}
+    first = []
     token = _backlog.set(requested)
     try:
-        yield
+        yield first
     finally:
         _backlog.reset(token)
     newest_first = (
@@ -54,8 +59,9 @@ def narrations_as_backlog():
         .order_by("-first_published_at", "-pk")
         .values_list("pk", flat=True)
     )
+    leading = [pk for pk in dict.fromkeys(first) if pk in requested]
     backlog = narrate_article.using(priority=BACKLOG_PRIORITY)
-    for page_id in newest_first:
+    for page_id in [*leading, *(pk for pk in newest_first if pk not in leading)]:
         transaction.on_commit(lambda page_id=page_id: backlog.enqueue(page_id, requested[page_id]))
 
 
@@ -210,6 +216,7 @@ def narrate(narration, article, force=False):
         raise
     for name in old:
         private_storage.delete(name)
+    events.info("Narrated “%s” (%d:%02d)", article.title, *divmod(round(recording.duration), 60))
     return Status.READY
 
 

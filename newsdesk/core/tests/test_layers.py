@@ -83,7 +83,10 @@ def test_an_app_imports_only_the_apps_below_it(app):
 
 def test_core_templates_name_no_app_above_core():
     breaches = {
-        str(path.relative_to(PACKAGE)): sorted(templates_used(path.read_text()) - {"core"})
+        # Wagtail's own templates (core overrides the admin's branding) are below core.
+        str(path.relative_to(PACKAGE)): sorted(
+            templates_used(path.read_text()) & set(MAY_IMPORT) - {"core"}
+        )
         for path in (PACKAGE / "core" / "templates").rglob("*.html")
     }
     assert {path: apps for path, apps in breaches.items() if apps} == {}

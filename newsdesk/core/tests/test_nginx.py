@@ -6,6 +6,8 @@ import urllib.request
 
 import pytest
 
+from newsdesk.core.views import FAVICON
+
 from .servers import fetch, start_nginx, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -18,6 +20,7 @@ def front(live_site, settings, tmp_path, publish_article):
     static_root, media_root = tmp_path / "static-root", tmp_path / "media-root"
     (static_root / "newsdesk").mkdir(parents=True)
     (static_root / "newsdesk" / "site.0123abcd.css").write_text("body { color: #222; }\n" * 200)
+    (static_root / "newsdesk" / "favicon.ico").write_bytes(FAVICON.read_bytes())
     (media_root / "narration").mkdir(parents=True)
     (media_root / "narration" / "story.mp3").write_bytes(b"ID3" + bytes(1000))
     upstream_port = int(live_site.url.rsplit(":", 1)[1])
@@ -61,6 +64,14 @@ def test_static_and_media_files_are_served_by_nginx_compressed(front):
         base + "/media/narration/story.mp3", headers={"Range": "bytes=0-2"}
     )
     assert status == 206 and body == b"ID3"
+
+
+def test_favicon_ico_is_answered_by_nginx_from_the_collected_static_files(front):
+    base, _ = front
+    status, headers, body = fetch(base + "/favicon.ico")
+    assert status == 200 and body == FAVICON.read_bytes()
+    assert "max-age=86400" in headers["Cache-Control"]
+    assert "X-Micro-Cache" not in headers  # nginx's own file, not the app's answer
 
 
 def test_pages_are_compressed(front):

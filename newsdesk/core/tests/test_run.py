@@ -8,10 +8,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 # How long a fresh site may take to answer on a busy machine: migrations, the demo, three processes.
 STARTING = 400
@@ -80,9 +83,8 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
     assert "Demo editor: editor / demo-password-42" in output
 
 
-def start_run(data_dir):
-    """`newsdesk run` from a fresh data folder on the embedded profile; returns (process, port, mail port)."""
-    port, mail_port = free_port(), free_port()
+def run_env(data_dir, port, mail_port):
+    """The environment of `newsdesk run` on a fresh data folder on the embedded profile."""
     env = {
         **os.environ,
         "NEWSDESK_DATA_DIR": str(data_dir),
@@ -93,6 +95,8 @@ def start_run(data_dir):
     }
     for name in (
         "EMAIL_URL",
+        # A newcomer's shell: output into a pipe is buffered unless `run` says otherwise.
+        "PYTHONUNBUFFERED",
         "DJANGO_SETTINGS_MODULE",
         "DATABASE_URL",
         "REDIS_URL",
@@ -100,9 +104,15 @@ def start_run(data_dir):
         "ALLOWED_HOSTS",
     ):
         env.pop(name, None)
+    return env
+
+
+def start_run(data_dir):
+    """`newsdesk run` from a fresh data folder on the embedded profile; returns (process, port, mail port)."""
+    port, mail_port = free_port(), free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "newsdesk", "run"],
-        env=env,
+        env=run_env(data_dir, port, mail_port),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -146,10 +156,10 @@ def test_run_starts_again_a_child_that_dies_and_keeps_serving(tmp_path):
     children = []
     try:
         assert wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + STARTING)[0] == 200
-        worker = wait_until(lambda: child_running(process.pid, "worker"), 30, "no task worker")
+        worker = wait_until(lambda: child_running(process.pid, "default"), 30, "no task worker")
         os.kill(worker, signal.SIGKILL)
         new_worker = wait_until(
-            lambda: (pid := child_running(process.pid, "worker")) != worker and pid,
+            lambda: (pid := child_running(process.pid, "default")) != worker and pid,
             STARTING,
             "the task worker was not started again",
         )
@@ -167,7 +177,7 @@ def test_run_starts_again_a_child_that_dies_and_keeps_serving(tmp_path):
         children = [*children_of(process.pid), new_worker, new_web]
     finally:
         output = stop_run(process, children)
-    assert "`newsdesk worker` exited on signal 9; starting it again in 1 s" in output
+    assert "`newsdesk worker mail default` exited on signal 9; starting it again in 1 s" in output
     assert "`newsdesk web` exited on signal 9; starting it again in 1 s" in output
 
 
@@ -202,3 +212,153 @@ def test_a_readers_confirmation_leaves_while_the_demo_is_still_being_narrated(tm
         children = children_of(process.pid)
     finally:
         stop_run(process, children)
+
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+class Lines:
+    """The lines a process writes, each with the time it came, read as they come."""
+
+    def __init__(self, stream):
+        self.lines = []
+        self.thread = threading.Thread(target=self.read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def read(self, stream):
+        for line in stream:
+            self.lines.append((time.monotonic(), line.rstrip("\n")))
+
+    def text(self):
+        return [line for _, line in self.lines]
+
+
+def nice_of(pid):
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def get_timed(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+        response.read()
+    return time.monotonic() - started
+
+
+def test_make_run_tells_a_newcomer_what_they_need_and_pages_stay_fast_while_the_demo_is_narrated(
+    tmp_path,
+):
+    port, mail_port = free_port(), free_port()
+    started = time.monotonic()
+    make = subprocess.Popen(
+        ["make", "--no-print-directory", "run"],
+        cwd=REPOSITORY,
+        env=run_env(tmp_path, port, mail_port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = Lines(make.stdout)
+    run = None
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", time.monotonic() + STARTING)
+        run = wait_until(lambda: child_running(make.pid, "run"), 10, "no `newsdesk run` under make")
+        # The banner again, once the site answers: the last thing a newcomer reads.
+        wait_until(lambda: "Ready." in output.text(), 60, "no line saying the site is ready")
+        time.sleep(1)
+        after = output.text()[output.text().index("Ready.") :]
+        assert f"newsdesk is running at http://127.0.0.1:{port}/" in after[:8]
+        assert f"Admin: http://127.0.0.1:{port}/admin/" in after[:8]
+        assert f"Outbox (mail caught on 127.0.0.1:{mail_port}): " in "\n".join(after[:8])
+        assert "Demo editor: editor / demo-password-42" in after[:8]
+
+        # While the demo's lead story is narrated (at a low priority, in a worker of its
+        # own), a reader's pages are made and answered in well under a second.
+        database = tmp_path / "newsdesk.sqlite3"
+
+        def narrating():
+            with sqlite3.connect(database) as db:
+                return db.execute(
+                    "select page_id from narration_narration where status = 'narrating'"
+                ).fetchone()
+
+        (narrated_first,) = wait_until(narrating, 120, "the demo is not being narrated")
+        with sqlite3.connect(database) as db:
+            (lead,) = db.execute(
+                "select article_id from home_homefeaturedstory order by sort_order limit 1"
+            ).fetchone()
+        assert narrated_first == lead  # the front page's lead story first
+        # Readers' pages take the cores first: the narration worker alone is niced.
+        assert nice_of(child_running(run, "narration")) == 10
+        assert nice_of(child_running(run, "gunicorn")) == 0
+        home = f"http://127.0.0.1:{port}/"
+        _, page = wait_for(home, time.monotonic() + 10)
+        articles = re.findall(r'class="story-card__headline"><a href="([^"]+)"', page)[:3]
+        # The cookie passes the page cache by, so each page is made for this request.
+        timings = [get_timed(home, {"Cookie": "sessionid=none"}) for _ in range(3)]
+        timings += [get_timed(f"http://127.0.0.1:{port}{path}") for path in articles]
+        assert narrating(), "the narration ended before the pages were timed"
+        assert max(timings) < 1, timings
+        assert get_timed(f"http://127.0.0.1:{port}/favicon.ico") < 1
+
+        # A minute in, a few dozen lines at most: no line per task or request.
+        wait_until(lambda: time.monotonic() > started + 60, 70, "")
+        first_minute = [line for at, line in output.lines if at < started + 60]
+        assert len(first_minute) < 36, "\n".join(first_minute)
+        assert not [line for line in output.text() if "Task id=" in line or "GET /" in line]
+        assert "Narrating the stories: 0 of 14 done" in output.text()
+        # The requests are in the access log in the data folder.
+        assert "GET /favicon.ico HTTP/1.1" in (tmp_path / "access.log").read_text()
+    finally:
+        if run:
+            os.kill(run, signal.SIGTERM)
+        make.wait(timeout=60)
+        output.thread.join(timeout=10)
+    assert make.returncode == 0, "\n".join(output.text())
+
+
+def test_run_with_its_port_taken_says_what_to_do_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "newsdesk", "run"],
+            env=run_env(tmp_path, port, free_port()),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"CommandError: Port {port} on 127.0.0.1, for the web server, is taken (another "
+        f"newsdesk running?): stop what uses it, or choose another port, e.g. PORT={port + 1} make run\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("python", "said"),
+    [
+        ("/nonexistent/python3", "there is no /nonexistent/python3: install it"),
+        ("PYTHON39", "PYTHON39 is Python 3.9.2: install a newer one and name it"),
+    ],
+)
+def test_make_run_without_python_3_11_says_so_in_a_sentence(tmp_path, python, said):
+    old_python = tmp_path / "python3.9"
+    old_python.write_text('#!/bin/sh\n[ "$1" = -V ] && echo "Python 3.9.2" && exit 0\nexit 1\n')
+    old_python.chmod(0o755)
+    python = python.replace("PYTHON39", str(old_python))
+    said = said.replace("PYTHON39", str(old_python))
+    result = subprocess.run(
+        ["make", "--no-print-directory", "run", f"VENV={tmp_path}/venv", f"PYTHON={python}"],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stdout.startswith("newsdesk needs Python 3.11 or newer, and ")
+    assert said in result.stdout and len(result.stdout.splitlines()) == 1
+    assert not (tmp_path / "venv").exists()

@@ -7,7 +7,7 @@ from newsdesk.curation.models import EditorsPicks
 from newsdesk.demo.loader import demo_needed, ensure_demo_editor, load_demo
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomePage
-from newsdesk.images.models import NewsImage
+from newsdesk.images.models import NewsImage, NewsRendition
 from newsdesk.people.models import Contributor
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +61,14 @@ def test_the_demo_newsroom_has_everything_the_article_page_shows(demo, client):
     assert not demo_needed()
 
 
+def test_the_demo_makes_the_renditions_its_pages_show_as_it_loads(demo, client):
+    made = NewsRendition.objects.count()
+    assert made >= NewsImage.objects.count() * 12
+    for page in [HomePage.objects.get(), *ArticlePage.objects.live()]:
+        assert client.get(page.url).status_code == 200
+    assert NewsRendition.objects.count() == made
+
+
 def test_the_demo_editor_gets_a_generated_password_printed_once(db):
     username, password = ensure_demo_editor()
     assert username == "editor" and len(password) >= 12
@@ -77,7 +85,7 @@ def test_the_demo_editor_takes_the_password_from_the_environment(db):
     assert ensure_demo_editor("second-password-2") == ("editor", None)
 
 
-def test_the_demo_is_narrated_newest_first_and_after_a_story_an_editor_publishes(
+def test_the_demo_is_narrated_front_page_first_then_newest_and_after_a_story_an_editor_publishes(
     base_site, run_tasks, django_capture_on_commit_callbacks
 ):
     from django_tasks.signals import task_started
@@ -104,5 +112,12 @@ def test_the_demo_is_narrated_newest_first_and_after_a_story_an_editor_publishes
         run_tasks("narration")
     finally:
         task_started.disconnect(record)
-    demo = ArticlePage.objects.exclude(pk=scoop.pk).order_by("-first_published_at")
-    assert taken == [scoop.pk, *demo.values_list("pk", flat=True)]
+    front = list(HomePage.objects.get().featured_stories.values_list("article_id", flat=True))
+    newest = ArticlePage.objects.exclude(pk__in=[scoop.pk, *front]).order_by("-first_published_at")
+    # The front page's lead is not the newest story: its order is the editors', not the clock's.
+    assert front != list(
+        ArticlePage.objects.filter(pk__in=front)
+        .order_by("-first_published_at")
+        .values_list("pk", flat=True)
+    )
+    assert taken == [scoop.pk, *front, *newest.values_list("pk", flat=True)]

@@ -293,3 +293,12 @@ def test_a_worker_taken_for_dead_stops_at_its_next_part_and_keeps_nothing(
     assert narration.status == Narration.Status.NARRATING and narration.chunks_done == 0
     assert not narration.audio
     assert not private_storage.exists(f"narration/{article.pk}")
+
+
+def test_a_narration_done_is_told_to_the_person_running_the_site(publish_narrated, caplog):
+    with caplog.at_level("INFO", logger="newsdesk.events"):
+        publish_narrated("Bridge reopens", body=BODY)
+    told = [r.getMessage() for r in caplog.records if r.name == "newsdesk.events"]
+    assert told[0].startswith("Published “Bridge reopens”: http")
+    assert re.fullmatch(r"Narrated “Bridge reopens” \(0:[0-5]\d\)", told[1])
+    assert len(told) == 2

@@ -31,6 +31,8 @@ from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscrip
 from newsdesk.newsletters.sending.messages import IssueMail
 
 logger = logging.getLogger(__name__)
+# What a person running the site hears about (`newsdesk run` shows this logger).
+events = logging.getLogger("newsdesk.events")
 
 # Messages marked "sending" together: the most a crash can leave in doubt, and one commit each.
 CHUNK = 50
@@ -321,9 +323,14 @@ def _stop(batch, issue_status):
 def finish_if_complete(issue: Issue) -> None:
     """The issue is sent once every batch is done."""
     if not issue.batches.exclude(status=DeliveryBatch.Status.DONE).exists():
-        Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
+        finished = Issue.objects.filter(pk=issue.pk, status=Issue.Status.SENDING).update(
             status=Issue.Status.SENT, finished_at=timezone.now()
         )
+        if finished:
+            sent = issue.deliveries.filter(status=Status.SENT).count()
+            events.info(
+                "Newsletter sent: “%s” of %s, to %d readers", issue.subject, issue.newsletter, sent
+            )
 
 
 def stalled_batches(issue: Issue | None = None, now: datetime | None = None) -> list[int]:

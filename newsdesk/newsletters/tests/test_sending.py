@@ -79,6 +79,19 @@ def test_each_confirmed_subscriber_gets_one_copy_with_one_click_headers(
     assert progress.sent == len(sink.message_ids())
 
 
+def test_a_finished_send_is_told_to_the_person_running_the_site(
+    sink, audience, issue, run_tasks, caplog
+):
+    audience(confirmed=3)
+    sending.start(issue)
+    with caplog.at_level("INFO", logger="newsdesk.events"):
+        run_tasks()
+    told = [r.getMessage() for r in caplog.records if r.name == "newsdesk.events"]
+    assert told == [
+        "Newsletter sent: “Bridge reopens — and the budget” of The Briefing, to 3 readers"
+    ]
+
+
 def test_message_id_is_fixed_by_issue_and_subscriber(sink, audience, issue, run_tasks):
     from newsdesk.newsletters.sending.messages import message_id
 

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=f"{settings.HOST}:{settings.PORT}")
 
-    def handle(self, *args, bind, **options):
+    def handle(self, *args, bind, verbosity, **options):
         workers = os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))
         argv = [
             sys.executable,
@@ -27,7 +27,10 @@ class Command(BaseCommand):
             "--threads",
             os.environ.get("WEB_THREADS", "4"),
             "--access-logfile",
-            "-",
+            settings.NEWSDESK_ACCESS_LOG,
+            # At verbosity 0 (`newsdesk run`) gunicorn's start-up lines are left out; errors stay.
+            "--log-level",
+            "warning" if verbosity == 0 else "info",
             # The reader's address behind the proxy (core/clientaddress.py), not the proxy's;
             # the signed values in readers' links (preferences, unsubscribe) left out.
             "--logger-class",

@@ -1,4 +1,5 @@
 import logging
+import os
 import threading
 import time
 
@@ -32,7 +33,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("queues", nargs="*", help="queues to serve (default: all, mail first)")
+        parser.add_argument(
+            "--nice",
+            type=int,
+            default=0,
+            help="run at this lower OS priority (niceness), so that web servers on the same "
+            "machine take the cores first",
+        )
 
-    def handle(self, *args, queues, **options):
+    def handle(self, *args, queues, nice, **options):
+        if nice:
+            # Before any thread starts: threads (the voice's too) inherit it.
+            os.nice(nice)
         threading.Thread(target=run_periodic_jobs_forever, name="periodic", daemon=True).start()
         work(queues, verbosity=options["verbosity"])

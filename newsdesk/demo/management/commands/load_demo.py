@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.demo.loader import demo_needed, load_demo
@@ -21,7 +23,14 @@ class Command(BaseCommand):
                 "This newsroom already has stories; the demo loads only into an empty one."
             )
         self.stdout.write("Loading the demo newsroom…")
-        counts = load_demo()
+        # One line for the whole demo, not one per story published.
+        events = logging.getLogger("newsdesk.events")
+        level = events.level
+        events.setLevel(logging.WARNING)
+        try:
+            counts = load_demo()
+        finally:
+            events.setLevel(level)
         self.stdout.write(
             "Loaded {articles} demo stories in {sections} sections with {images} pictures.".format(
                 **counts

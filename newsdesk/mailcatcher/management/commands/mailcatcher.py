@@ -22,9 +22,10 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: stop.set())
         # Loopback only: the catcher accepts mail from anyone who can reach it.
         controller = server.start(settings.MAILCATCHER_DIR, "127.0.0.1", port)
-        self.stdout.write(
-            f"Mail catcher listening on 127.0.0.1:{port}, keeping mail in {settings.MAILCATCHER_DIR}"
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Mail catcher listening on 127.0.0.1:{port}, keeping mail in {settings.MAILCATCHER_DIR}"
+            )
         try:
             stop.wait()
         finally:
