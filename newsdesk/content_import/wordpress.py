@@ -4,7 +4,8 @@ The file is read twice, both times as a stream whose elements are dropped
 once read, so memory holds one post at a time whatever the size of the
 archive. The first pass keeps only what posts refer to and may come after
 them: the attachments (featured pictures, galleries), the pages' slugs and
-parents (a page's address is its ancestors' slugs), the authors. The second
+parents (a page's address is its ancestors' slugs), the reusable blocks, the
+authors. The second
 yields the stories and pages.
 
 The XML is parsed by defusedxml: no entity declarations (billion laughs), no
@@ -146,6 +147,7 @@ class WXR:
         self.attachments: dict[str, Picture] = {}
         self.attached: dict[str, list[tuple[int, str]]] = {}
         self.pages: dict[str, tuple[str, str]] = {}  # id → (slug, parent id)
+        self.reusable: dict[str, str] = {}  # reusable blocks' content by id
         # WordPress keeps each post's local time beside UTC; drafts have only the
         # local one, read in the site's offset as the other posts show it.
         self.offset: timedelta | None = None
@@ -208,6 +210,8 @@ class WXR:
                 parent = fields.get("wp:post_parent", "0").strip()
                 order = int(fields.get("wp:menu_order", "0").strip() or 0)
                 self.attached.setdefault(parent, []).append((order, post_id))
+        elif post_type == "wp_block":
+            self.reusable[post_id] = fields.get("content:encoded", "")
         elif post_type == "page":
             self.pages[post_id] = (
                 fields.get("wp:post_name", "").strip(),
@@ -238,6 +242,7 @@ class WXR:
         converter = Converter(
             self.attachments,
             {parent: [i for _, i in sorted(ids)] for parent, ids in self.attached.items()},
+            self.reusable,
         )
         for event, element, ancestors in _stream(self.path):
             if event == "end" and len(ancestors) == 2 and _name(element.tag) == "item":

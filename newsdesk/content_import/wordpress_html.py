@@ -45,7 +45,6 @@ ALLBLOCKS = (
 # of them is in the export.
 DYNAMIC_BLOCKS = {
     "archives",
-    "block",
     "calendar",
     "categories",
     "latest-comments",
@@ -168,9 +167,12 @@ class Converter:
         self,
         attachments: Mapping[str, Picture],
         attached: Mapping[str, list[str]],
+        reusable: Mapping[str, str] | None = None,
     ):
         self.attachments = attachments
         self.attached = attached  # post id → ids of the attachments uploaded to it, in order
+        self.reusable = reusable or {}  # wp_block id → its content ("synced patterns")
+        self.expanding: set[str] = set()
         self.warnings: list[str] = []
         self.post_id = ""
 
@@ -178,14 +180,14 @@ class Converter:
         """The post's HTML, and what could not be brought over (for the report)."""
         self.warnings = []
         self.post_id = post_id
-        if "<!-- wp:" in content:
-            html = "".join(
-                self.classic(part) if isinstance(part, str) else self.render(part)
-                for part in parse_blocks(content)
-            )
-        else:
-            html = self.classic(content)
+        html = self.blocks(content) if "<!-- wp:" in content else self.classic(content)
         return html.strip(), list(dict.fromkeys(self.warnings))
+
+    def blocks(self, content: str) -> str:
+        return "".join(
+            self.classic(part) if isinstance(part, str) else self.render(part)
+            for part in parse_blocks(content)
+        )
 
     # The block editor
 
@@ -262,6 +264,35 @@ class Converter:
             found = re.search(r"https?://[^\s<>\"]+", _text(_soup(self.inner(block))))
             url = found[0] if found else ""
         return markup.embed(url) if url else ""
+
+    def block_block(self, block: Block) -> str:
+        """A reusable block (a "synced pattern"), kept in the export as a post of its own."""
+        ref = str(block.attrs.get("ref", ""))
+        content = self.reusable.get(ref)
+        if content is None:
+            self.warnings.append(f"The reusable block {ref} is not in the export; it was left out.")
+            return ""
+        if ref in self.expanding:
+            self.warnings.append(
+                f"The reusable block {ref} contains itself; that copy was left out."
+            )
+            return ""
+        self.expanding.add(ref)
+        try:
+            return self.blocks(content)
+        finally:
+            self.expanding.discard(ref)
+
+    def block_video(self, block: Block) -> str:
+        """A video or sound file uploaded to WordPress: a link to it (pictures alone are imported)."""
+        media = _soup(self.inner(block)).find(["video", "audio"])
+        src = (media.get("src") if media else "") or ""
+        if not src:
+            return ""
+        self.warnings.append(f"The file {src} is not imported; the story links to it.")
+        return markup.embed(src)
+
+    block_audio = block_video
 
     def block_html(self, block: Block) -> str:
         return self.inner(block)

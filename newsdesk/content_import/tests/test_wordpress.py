@@ -145,10 +145,26 @@ def test_gutenberg_blocks(items):
         "Ferries run until then",
     ]
     assert outer.li.ul.li.get_text() == "the east span first"
+    # A reusable block, kept in the export as a post of its own, in its place.
+    assert html.find("p", string="The Ledger is paid for by its readers.") is not None
+    embeds = html.find_all("figure", class_="kg-embed-card")
+    assert embeds[1]["data-url"] == "https://ledger.example/wp-content/uploads/2013/01/crossing.mp4"
     assert "<!--" not in items["10"].html
     assert items["10"].warnings == [
+        "The file https://ledger.example/wp-content/uploads/2013/01/crossing.mp4 is not imported; "
+        "the story links to it.",
         "The block wp:latest-posts is made by WordPress as the page is shown; "
-        "it is not in the export and was left out."
+        "it is not in the export and was left out.",
+    ]
+
+
+def test_a_reusable_block_missing_or_using_itself_is_left_out_with_a_warning():
+    converter = Converter({}, {}, {"7": '<!-- wp:block {"ref":7} /--><p>Seven</p>'})
+    html, warnings = converter.convert('<!-- wp:block {"ref":7} /--><!-- wp:block {"ref":8} /-->')
+    assert html == "<p>Seven</p>"
+    assert warnings == [
+        "The reusable block 7 contains itself; that copy was left out.",
+        "The reusable block 8 is not in the export; it was left out.",
     ]
 
 

@@ -135,6 +135,12 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
 <!-- /wp:list-item --></ul>
 <!-- /wp:list -->
 
+<!-- wp:block {"ref":50} /-->
+
+<!-- wp:video {"id":42} -->
+<figure class="wp-block-video"><video controls src="https://ledger.example/wp-content/uploads/2013/01/crossing.mp4"></video></figure>
+<!-- /wp:video -->
+
 <!-- wp:latest-posts /-->"""
 
 CLASSIC = """The flood came at night.
@@ -234,6 +240,13 @@ def write_export(directory: Path, version: str = "1.2") -> Path:
         ),
         item("30", "Main menu", "", post_type="nav_menu_item", slug="30"),
         item("31", "Old revision", "<p>Old.</p>", post_type="post", status="inherit"),
+        item(
+            "50",
+            "Support our reporting",
+            "<!-- wp:paragraph -->\n<p>The Ledger is paid for by its readers.</p>\n<!-- /wp:paragraph -->",
+            post_type="wp_block",
+            slug="support",
+        ),
         # Attachments after the posts that use them.
         item(
             "40",
