@@ -175,7 +175,8 @@ class Converter:
 
     def _embed(self, element, body):
         url = element.get("data-url") or ""
-        if not url and (frame := element.find("iframe")):
+        frame = element if element.name == "iframe" else element.find("iframe")
+        if not url and frame is not None:
             url = _youtube_watch(frame.get("src") or "")
         if not url:
             links = [a.get("href") for a in element.find_all("a") if a.get("href")]
