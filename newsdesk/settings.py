@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "newsdesk.newsletters",
     "newsdesk.mailcatcher",
     "newsdesk.narration",
+    "newsdesk.content_import",
     "newsdesk.demo",
     "wagtail.contrib.settings",
     # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page

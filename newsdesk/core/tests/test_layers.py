@@ -22,6 +22,7 @@ MAY_IMPORT = {
     "newsletters": {"articles", *BELOW_ARTICLES},
     "syndication": {"articles", "feed", *BELOW_ARTICLES},
     "narration": {"syndication", "articles", "feed", *BELOW_ARTICLES},
+    "content_import": {"articles", *BELOW_ARTICLES},
     "home": {"curation", "newsletters", "search", "articles", "feed", *BELOW_ARTICLES},
 }
 # The demo newsroom is the top: it fills every app with content.

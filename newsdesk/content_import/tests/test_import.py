@@ -1,0 +1,382 @@
+"""Importing a Ghost export into the site: `newsdesk import_content` and writer.py."""
+
+import http.server
+import io
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
+
+from newsdesk.articles.models import ArticlePage, SectionPage, StaticPage
+from newsdesk.content_import import ghost
+from newsdesk.content_import.models import ImportedItem, ImportedPicture
+from newsdesk.content_import.tests.ghost_exports import (
+    jpeg,
+    lexical,
+    paragraph,
+    post,
+    text,
+    write_export,
+)
+from newsdesk.content_import.writer import import_export, import_file
+from newsdesk.images.models import NewsImage
+from newsdesk.people.models import Contributor
+
+pytestmark = pytest.mark.django_db
+
+POLITICS = [{"id": "pt1", "post_id": "p1", "tag_id": "t2", "sort_order": 0}]
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("import_content", *map(str, args), stdout=out)
+    return out.getvalue()
+
+
+def state():
+    """What an import can write, counted."""
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "images": NewsImage.objects.count(),
+        "redirects": Redirect.objects.count(),
+        "contributors": Contributor.objects.count(),
+        "imported": ImportedItem.objects.count(),
+        "restrictions": PageViewRestriction.objects.count(),
+    }
+
+
+@pytest.fixture
+def old_site():
+    """The old site on loopback: /content/images/ok.jpg is a JPEG, note.jpg text, the rest 404."""
+    picture = jpeg()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.endswith("/ok.jpg"):
+                body, kind = picture, "image/jpeg"
+            elif self.path.endswith("/note.jpg"):
+                body, kind = b"not a picture", "image/jpeg"
+            else:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def images_dir(tmp_path):
+    folder = tmp_path / "content" / "images"
+    (folder / "2024" / "03").mkdir(parents=True)
+    (folder / "2024" / "03" / "lead.jpg").write_bytes(jpeg(colour=(10, 200, 10)))
+    return folder
+
+
+def test_stories_pages_sections_authors_tags_and_dates(base_site, tmp_path, images_dir):
+    posts_tags = [
+        {"id": "x1", "post_id": "p1", "tag_id": "t1", "sort_order": 0},
+        {"id": "x2", "post_id": "p1", "tag_id": "t2", "sort_order": 1},
+        {"id": "x3", "post_id": "p1", "tag_id": "t3", "sort_order": 2},
+    ]
+    posts_authors = [
+        {"id": "a1", "post_id": "p1", "author_id": "u2", "sort_order": 0},
+        {"id": "a2", "post_id": "p1", "author_id": "u1", "sort_order": 1},
+        {"id": "a3", "post_id": "p2", "author_id": "u1", "sort_order": 0},
+    ]
+    meta = [
+        {
+            "post_id": "p1",
+            "feature_image_alt": "Voters queue",
+            "feature_image_caption": "Voters queue / Agency",
+            "meta_title": "SEO title",
+            "meta_description": "SEO description",
+        }
+    ]
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post(
+                "p1",
+                "first-story",
+                title="First <i>story</i>",
+                custom_excerpt="The dek.",
+                feature_image="__GHOST_URL__/content/images/2024/03/lead.jpg",
+            ),
+            post("p2", "about", type="page", title="About us"),
+        ],
+        posts_tags=posts_tags,
+        posts_authors=posts_authors,
+        posts_meta=meta,
+    )
+    output = run(path, "--images", images_dir)
+    assert "Stories: made 1" in output
+    assert "Pages: made 1" in output
+
+    story = ArticlePage.objects.get()
+    assert story.title == "First story"
+    assert story.live
+    assert story.get_parent().specific == SectionPage.objects.get(slug="politics")
+    assert story.url == "/politics/first-story/"
+    assert story.standfirst == "The dek."
+    assert story.seo_title == "SEO title"
+    assert story.search_description == "SEO description"
+    assert [c.name for c in story.contributors] == ["Petro Editor", "Olena Writer"]
+    assert sorted(t.name for t in story.tags.all()) == ["Elections", "Politics"]
+    assert story.first_published_at == datetime(2024, 3, 1, 10, tzinfo=UTC)
+    assert story.last_published_at == datetime(2024, 3, 2, 10, tzinfo=UTC)
+    assert story.lead_image.description == "Voters queue"
+    assert story.lead_image_caption == "Voters queue / Agency"
+    assert story.body[0].block_type == "paragraph"
+
+    page = StaticPage.objects.get()
+    assert page.title == "About us"
+    assert page.url == "/about/"
+    assert page.live
+
+
+def test_old_addresses_answer_301_to_the_new_ones_also_with_the_page_cache(
+    base_site, tmp_path, client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    path = write_export(tmp_path / "g.json", [post("p1", "first-story")], posts_tags=POLITICS)
+    run(path)
+    for _ in range(2):  # the second time, past the page cache
+        response = client.get("/first-story/")
+        assert response.status_code == 301
+        assert response["Location"] == "/politics/first-story/"
+    assert client.get("/politics/first-story/").status_code == 200
+
+
+def test_the_imported_story_renders_with_its_blocks_and_no_third_party_frame(
+    base_site, tmp_path, client
+):
+    body = lexical(
+        paragraph(text("Opening.")),
+        {
+            "type": "embed",
+            "url": "https://www.youtube.com/watch?v=abc",
+            "html": "<iframe src='https://www.youtube.com/embed/abc'></iframe>",
+        },
+        {"type": "aside", "children": [text("A pulled line")]},
+    )
+    run(write_export(tmp_path / "g.json", [post("p1", "s", body=body)], posts_tags=POLITICS))
+    html = client.get("/politics/s/").content.decode()
+    assert "Opening." in html
+    assert "On YouTube" in html
+    assert 'href="https://www.youtube.com/watch?v=abc"' in html
+    assert "<iframe" not in html
+    assert "A pulled line" in html
+
+
+def test_drafts_stay_drafts_scheduled_stories_are_scheduled(base_site, tmp_path):
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post("p1", "draft", status="draft", published_at=None),
+            post("p2", "later", status="scheduled", published_at="2099-01-01T08:00:00.000Z"),
+        ],
+    )
+    run(path)
+    draft = ArticlePage.objects.get(slug="draft")
+    assert not draft.live
+    assert draft.latest_revision is not None
+    assert draft.first_published_at is None
+    later = ArticlePage.objects.get(slug="later")
+    assert not later.live
+    assert later.go_live_at == datetime(2099, 1, 1, 8, tzinfo=UTC)
+    assert later.latest_revision.approved_go_live_at == datetime(2099, 1, 1, 8, tzinfo=UTC)
+
+
+def test_members_and_paid_stories_are_behind_a_login_with_their_visibility_kept(
+    base_site, tmp_path, client
+):
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "members", visibility="members"), post("p2", "paid", visibility="tiers")],
+        posts_tags=POLITICS,
+    )
+    run(path)
+    for slug, visibility in (("members", "members"), ("paid", "paid")):
+        page = ArticlePage.objects.get(slug=slug)
+        assert page.imported_from.visibility == visibility
+        restriction = PageViewRestriction.objects.get(page=page)
+        assert restriction.restriction_type == PageViewRestriction.LOGIN
+    response = client.get("/politics/members/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+
+
+def test_a_rerun_changes_nothing_and_duplicates_nothing(base_site, tmp_path, images_dir):
+    posts = [
+        post("p1", "one", feature_image="/content/images/2024/03/lead.jpg"),
+        post("p2", "two", feature_image="/content/images/2024/03/lead.jpg"),
+        post("p3", "page", type="page"),
+    ]
+    path = write_export(tmp_path / "g.json", posts)
+    run(path, "--images", images_dir)
+    before = state()
+    assert before["images"] == 1  # the same picture twice, imported once
+    output = run(path, "--images", images_dir)
+    assert state() == before
+    assert "Stories: made 0, unchanged 2" in output
+    assert "Pages: made 0, unchanged 1" in output
+
+
+def test_a_changed_item_updates_its_page_with_a_new_revision(base_site, tmp_path):
+    path = write_export(tmp_path / "g.json", [post("p1", "one", title="Old title")])
+    run(path)
+    page = ArticlePage.objects.get()
+    revisions = page.revisions.count()
+    write_export(path, [post("p1", "one", title="New title")])
+    output = run(path)
+    assert "Stories: made 0, updated 1" in output
+    page.refresh_from_db()
+    assert page.title == "New title"
+    assert page.revisions.count() == revisions + 1
+    assert ArticlePage.objects.count() == 1
+    assert page.first_published_at == datetime(2024, 3, 1, 10, tzinfo=UTC)
+
+
+def test_an_interrupted_import_is_finished_by_a_rerun(base_site, tmp_path):
+    path = write_export(tmp_path / "g.json", [post(f"p{n}", f"story-{n}") for n in range(5)])
+
+    def interrupt(report):
+        if report.made["stories"] == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_export(ghost.read(path), progress=interrupt)
+    assert ArticlePage.objects.count() == 2  # whole items, each committed
+    report = import_file(path)
+    assert (report.made["stories"], report.skipped["stories"]) == (3, 2)
+    assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == [
+        f"story-{n}" for n in range(5)
+    ]
+    assert Redirect.objects.count() == 5
+
+
+def test_links_and_bookmarks_between_stories_point_to_the_new_pages(base_site, tmp_path, client):
+    # The first story links and bookmarks the second, which comes after it in the file.
+    first = lexical(
+        paragraph(
+            text("See "),
+            {"type": "link", "url": "__GHOST_URL__/second/", "children": [text("the second")]},
+        ),
+        {"type": "bookmark", "url": "__GHOST_URL__/second/", "metadata": {"title": "Second"}},
+    )
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "first", body=first), post("p2", "second", title="The second story")],
+    )
+    report = import_file(path, site_url="https://old.example.org")
+    first_page = ArticlePage.objects.get(slug="first")
+    second_page = ArticlePage.objects.get(slug="second")
+    assert [b.block_type for b in first_page.body] == ["paragraph", "related_story"]
+    assert first_page.body[1].value["article"].pk == second_page.pk
+    assert f'linktype="page" id="{second_page.pk}"' in first_page.body[0].value.source
+    assert not ImportedItem.objects.exclude(pending=None).exists()
+    assert report.made["stories"] == 2 and report.updated["stories"] == 0
+    html = client.get(first_page.url).content.decode()
+    assert f'href="{second_page.url}"' in html
+    assert "The second story" in html  # the related-story card
+
+
+def test_pictures_from_the_old_site_one_missing_is_reported_by_story(base_site, tmp_path, old_site):
+    body = lexical(
+        {"type": "image", "src": "__GHOST_URL__/content/images/gone.jpg", "alt": "Gone"},
+        {"type": "image", "src": "__GHOST_URL__/content/images/note.jpg", "alt": "Text"},
+        paragraph(text("Still here.")),
+    )
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post(
+                "p1",
+                "with-pictures",
+                title="With pictures",
+                body=body,
+                feature_image="__GHOST_URL__/content/images/ok.jpg",
+            )
+        ],
+    )
+    output = run(path, "--site-url", old_site)
+    story = ArticlePage.objects.get()
+    assert story.lead_image is not None
+    assert ImportedPicture.objects.get().url == f"{old_site}/content/images/ok.jpg"
+    assert [b.block_type for b in story.body] == ["paragraph"]
+    assert "With pictures (/with-pictures/):" in output
+    assert f"{old_site}/content/images/gone.jpg: 404 Not Found" in output
+    assert f"{old_site}/content/images/note.jpg: not a picture" in output
+
+
+def test_the_dry_run_reports_and_writes_nothing(base_site, tmp_path, old_site, settings):
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post("p1", "one", feature_image="__GHOST_URL__/content/images/ok.jpg"),
+            post("p2", "about", type="page"),
+        ],
+        posts_tags=POLITICS,
+    )
+    before = state()
+    output = run(path, "--site-url", old_site, "--dry-run")
+    assert state() == before
+    assert not SectionPage.objects.exists()
+    assert not list((settings.MEDIA_ROOT).rglob("*.jpg"))
+    assert "Dry run: nothing was written." in output
+    assert "Stories: would make 1" in output
+    assert "Pages: would make 1" in output
+    assert "Pictures: would make 1" in output
+
+
+def test_every_import_is_in_the_audit_log_under_the_system(base_site, tmp_path):
+    run(write_export(tmp_path / "g.json", [post("p1", "one")]))
+    entry = PageLogEntry.objects.get(action="content_import.import")
+    assert entry.page.specific == ArticlePage.objects.get()
+    assert entry.user is None
+    assert entry.data["file"] == "g.json"
+    assert entry.data["source_id"] == "p1"
+    assert "Imported from “g.json”" in entry.message
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"db": [{"meta": {"version": "5.0.0"}, "data": {"posts": [', "not valid JSON"),
+        ('{"db": [{"meta": {"version": "2.0.0"}, "data": {"posts": []}}]}', "Ghost 2.0.0"),
+        ("<html></html>", "expected a Ghost JSON export"),
+    ],
+)
+def test_a_malformed_or_unknown_file_is_a_command_error_and_nothing_is_written(
+    base_site, tmp_path, content, message
+):
+    path = tmp_path / "export.json"
+    path.write_text(content)
+    before = state()
+    with pytest.raises(CommandError, match=message):
+        run(path)
+    assert state() == before
+
+
+def test_a_missing_file_or_folder_is_a_command_error(base_site, tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run(tmp_path / "nothing.json")
+    path = write_export(tmp_path / "g.json", [post("p1", "one")])
+    with pytest.raises(CommandError, match="no such folder"):
+        run(path, "--images", tmp_path / "nowhere")
