@@ -168,6 +168,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache, which would answer /?p=12 with the home page.
+    "newsdesk.content_import.middleware.WordPressAddressMiddleware",
     # Before sessions and authentication: a cached page is served without either.
     "newsdesk.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

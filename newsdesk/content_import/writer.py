@@ -30,7 +30,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import detect
-from newsdesk.content_import.blocks import Converter, Target, plain_text
+from newsdesk.content_import.blocks import Converter, Target, old_path, plain_text
 from newsdesk.content_import.models import ImportedItem
 from newsdesk.content_import.pictures import Pictures, Unavailable
 from newsdesk.content_import.sources import (
@@ -82,6 +82,11 @@ class Report:
         return lines
 
 
+def _link_key(path):
+    """An old path as blocks.py reads the links to it: Substack's "/p/slug" is linked as "/p/slug/"."""
+    return (old_path(path, "") or path).lower()
+
+
 def _checksum(item):
     data = json.dumps(asdict(item), cls=DjangoJSONEncoder, sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()
@@ -121,7 +126,7 @@ class Writer:
             "old_paths", "page_id", "page__content_type__model"
         ):
             for path in paths:
-                self.pages[path.lower()] = Target(page_id, model == "articlepage")
+                self.pages[_link_key(path)] = Target(page_id, model == "articlepage")
         self.converter = Converter(export.site_url, self.pages, self._picture_id)
         self._story = ""  # the item being written, for the report
 
@@ -249,7 +254,7 @@ class Writer:
 
     def _remember(self, item, page_id, is_story):
         for path in item.old_paths:
-            self.pages[path.lower()] = Target(page_id, is_story)
+            self.pages[_link_key(path)] = Target(page_id, is_story)
 
     def _page(self, item, page, body):
         is_story = item.kind == Kind.STORY

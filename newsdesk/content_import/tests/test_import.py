@@ -1,8 +1,6 @@
 """Importing a Ghost export into the site: `newsdesk import_content` and writer.py."""
 
-import http.server
 import io
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -47,37 +45,6 @@ def state():
         "imported": ImportedItem.objects.count(),
         "restrictions": PageViewRestriction.objects.count(),
     }
-
-
-@pytest.fixture
-def old_site():
-    """The old site on loopback: /content/images/ok.jpg is a JPEG, note.jpg text, the rest 404."""
-    picture = jpeg()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path.endswith("/ok.jpg"):
-                body, kind = picture, "image/jpeg"
-            elif self.path.endswith("/note.jpg"):
-                body, kind = b"not a picture", "image/jpeg"
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

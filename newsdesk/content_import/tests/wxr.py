@@ -97,6 +97,10 @@ GUTENBERG = """<!-- wp:paragraph -->
 <p>The council voted <strong>7 to 2</strong> on Tuesday.</p>
 <!-- /wp:paragraph -->
 
+<!-- wp:paragraph -->
+<p>It follows <a href="https://ledger.example/2013/01/12/night-of-the-flood/">the night of the flood</a>.</p>
+<!-- /wp:paragraph -->
+
 <!-- wp:heading {"level":3} -->
 <h3 class="wp-block-heading">What happens next</h3>
 <!-- /wp:heading -->
@@ -159,8 +163,10 @@ https://twitter.com/ledger/status/1234567890
 Use [[caption]] for captions. [contact-form-7 id="12"]"""
 
 
-def write_export(directory: Path, version: str = "1.2") -> Path:
-    """Posts, pages and attachments in the orders WordPress exports them."""
+def write_export(
+    directory: Path, version: str = "1.2", site: str = "https://ledger.example"
+) -> Path:
+    """Posts, pages and attachments in the orders WordPress exports them, of a site at `site`."""
     items = [
         item(
             "10",
@@ -272,5 +278,6 @@ def write_export(directory: Path, version: str = "1.2") -> Path:
         ),
     ]
     path = directory / "ledger.wordpress.2013-01-31.xml"
-    path.write_text(HEAD.format(version=version) + "".join(items) + TAIL, encoding="utf-8")
+    text = HEAD.format(version=version) + "".join(items) + TAIL
+    path.write_text(text.replace("https://ledger.example", site), encoding="utf-8")
     return path
