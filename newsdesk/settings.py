@@ -275,6 +275,9 @@ STORAGES = {
 # The largest subscriber list the admin accepts (about a million Ghost members);
 # `newsdesk import_subscribers` reads any size from the disk.
 SUBSCRIBER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+# The largest export (Ghost, WordPress, Substack) the admin accepts; `newsdesk
+# import_content` reads any size from the disk.
+CONTENT_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 
 
 # Shared by every web and worker process (pages, rate limits, rendition lookups).
@@ -463,7 +466,8 @@ TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's own default, named for the limits below
 REQUEST_BODY_MAX_BYTES = 1024 * 1024
 REQUEST_BODY_MAX_BYTES_ADMIN = (
-    max(SUBSCRIBER_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE) + DATA_UPLOAD_MAX_MEMORY_SIZE
+    max(SUBSCRIBER_IMPORT_MAX_BYTES, CONTENT_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    + DATA_UPLOAD_MAX_MEMORY_SIZE
 )
 
 

@@ -82,6 +82,11 @@ class Report:
         return lines
 
 
+def source_name(export: Export) -> str:
+    """ "ghost", "wordpress", "substack": what ImportedItem.source_format records."""
+    return export.format.split()[0].lower()
+
+
 def _link_key(path):
     """An old path as blocks.py reads the links to it: Substack's "/p/slug" is linked as "/p/slug/"."""
     return (old_path(path, "") or path).lower()
@@ -110,7 +115,7 @@ def _item_from_json(data):
 class Writer:
     def __init__(self, export, *, images_dir, user, dry_run, file_name, report):
         self.export = export
-        self.source = export.format.split()[0].lower()
+        self.source = source_name(export)
         self.user = user
         self.dry_run = dry_run
         self.file_name = file_name
@@ -393,13 +398,16 @@ def import_file(
     user: AbstractBaseUser | None = None,
     dry_run: bool = False,
     progress: Callable[[Report], None] | None = None,
+    file_name: str = "",
 ) -> Report:
     """Recognises the export (Ghost, WordPress or Substack), reads it and imports it.
 
     site_url is the old site's address, for Ghost's __GHOST_URL__ and for
     fetching pictures; without it, this site's own (NEWSDESK_SITE_URL), as a
-    newsroom usually keeps its domain. Raises UnreadableExport, having written
-    nothing, when the file is not an export it can read.
+    newsroom usually keeps its domain. file_name, for the audit log, is the
+    file's own unless given (an upload kept under another name). Raises
+    UnreadableExport, having written nothing, when the file is not an export
+    it can read.
     """
     export = detect.read(path, site_url=site_url or settings.NEWSDESK_SITE_URL)
     return import_export(
@@ -407,6 +415,6 @@ def import_file(
         images_dir=images_dir,
         user=user,
         dry_run=dry_run,
-        file_name=Path(path).name,
+        file_name=file_name or Path(path).name,
         progress=progress,
     )

@@ -5,26 +5,8 @@ public, so unpublishing or deleting a story withdraws its audio at once, whereve
 are kept (the data folder behind nginx, or object storage), and republishing brings it back.
 """
 
-from django.core.files.storage import storages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.utils.functional import LazyObject, empty
-
-
-class PrivateStorage(LazyObject):
-    def _setup(self):
-        self._wrapped = storages["private"]
-
-
-private_storage = PrivateStorage()
+from newsdesk.core.storage import private_storage
 
 
 def narration_storage():
     return private_storage
-
-
-@receiver(setting_changed)
-def _storages_changed(setting, **kwargs):
-    # As Django does for default_storage: a changed STORAGES setting (tests) takes effect.
-    if setting == "STORAGES":
-        private_storage._wrapped = empty
