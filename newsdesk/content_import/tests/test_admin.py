@@ -73,7 +73,7 @@ def test_the_upload_is_kept_privately_and_read_by_the_worker_for_the_preview(
     assert editor_client.get(uploaded + "progress/").json()["finished"] is True
     page = html(editor_client.get(uploaded))
     assert page.select_one("#import-format").get_text() == "WordPress WXR 1.2"
-    counts = {dd["data-count"]: dd.get_text() for dd in page.select("#import-preview dd")}
+    counts = {dd["data-count"]: dd.get_text() for dd in page.select("#import-preview td")}
     assert counts == {
         "stories": "6",
         "pages": "2",
@@ -159,8 +159,8 @@ def test_missing_pictures_are_reported_by_story(
         editor_client.post(detail)
     run_tasks("default")
     missing = html(editor_client.get(detail)).select_one("#import-missing-pictures")
-    assert missing.dt.get_text() == "The ferry timetable (/p/the-ferry-timetable)"
-    assert missing.dd.get_text() == f"{gone}: 404 Not Found"
+    assert missing.h4.get_text() == "The ferry timetable (/p/the-ferry-timetable)"
+    assert missing.li.get_text() == f"{gone}: 404 Not Found"
 
 
 def test_a_file_broken_after_its_start_fails_at_reading_and_nothing_is_imported(
