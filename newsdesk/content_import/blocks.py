@@ -135,7 +135,7 @@ class Converter:
             body.unresolved = True
         return target
 
-    def rich_text(self, html, body):
+    def rich_text(self, html: str, body: Body) -> str:
         """Sanitised rich text, its links to imported pages as Wagtail page links."""
 
         def link(match):

@@ -42,6 +42,7 @@ from newsdesk.content_import.sources import (
     Status,
     Visibility,
 )
+from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
 IMPORT_ACTION = "content_import.import"
@@ -103,7 +104,16 @@ def _item_from_json(data):
 
 
 class Writer:
-    def __init__(self, export, *, images_dir, user, dry_run, file_name, report):
+    def __init__(
+        self,
+        export: Export,
+        *,
+        images_dir: Path | None,
+        user: AbstractBaseUser | None,
+        dry_run: bool,
+        file_name: str,
+        report: Report,
+    ) -> None:
         self.export = export
         self.source = export.format.split()[0].lower()
         self.user = user
@@ -356,7 +366,8 @@ def import_export(
     (None: the command line, "system").
     """
     report = Report(format=export.format, dry_run=dry_run)
-    with transaction.atomic() if dry_run else nullcontext():
+    # An archive's narrations wait behind what editors publish, newest story first.
+    with narrations_as_backlog(), transaction.atomic() if dry_run else nullcontext():
         writer = Writer(
             export,
             images_dir=images_dir,
