@@ -62,6 +62,30 @@ class Report:
     missing_pictures: dict[str, list[str]] = field(default_factory=dict)  # story → "url: why"
     warnings: dict[str, list[str]] = field(default_factory=dict)  # story → what was kept as text
 
+    def as_json(self) -> dict:
+        """For keeping in a JSONField while an import runs in the worker."""
+        return {
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "made": dict(self.made),
+            "updated": dict(self.updated),
+            "skipped": dict(self.skipped),
+            "missing_pictures": self.missing_pictures,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Report":
+        return cls(
+            format=data["format"],
+            dry_run=data["dry_run"],
+            made=Counter(data["made"]),
+            updated=Counter(data["updated"]),
+            skipped=Counter(data["skipped"]),
+            missing_pictures=data["missing_pictures"],
+            warnings=data["warnings"],
+        )
+
     def lines(self) -> list[str]:
         verb = "Would make" if self.dry_run else "Made"
         lines = [f"Format: {self.format}"]

@@ -2,6 +2,7 @@
 
 import http.server
 import io
+import json
 import threading
 from datetime import UTC, datetime
 
@@ -60,6 +61,13 @@ def old_site():
                 body, kind = picture, "image/jpeg"
             elif self.path.endswith("/note.jpg"):
                 body, kind = b"not a picture", "image/jpeg"
+            elif self.path.endswith(("/moved.jpg", "/inside.jpg")):
+                port = self.server.server_address[1]
+                host = "127.0.0.1" if self.path.endswith("/moved.jpg") else "localhost"
+                self.send_response(302)
+                self.send_header("Location", f"http://{host}:{port}/content/images/ok.jpg")
+                self.end_headers()
+                return
             else:
                 self.send_error(404)
                 return
@@ -323,6 +331,34 @@ def test_pictures_from_the_old_site_one_missing_is_reported_by_story(base_site, 
     assert "With pictures (/with-pictures/):" in output
     assert f"{old_site}/content/images/gone.jpg: 404 Not Found" in output
     assert f"{old_site}/content/images/note.jpg: not a picture" in output
+
+
+def test_pictures_follow_redirects_but_never_into_a_private_network_other_than_the_old_sites(
+    base_site, tmp_path, old_site
+):
+    port = old_site.rsplit(":", 1)[1]
+    body = lexical(
+        {"type": "image", "src": "__GHOST_URL__/content/images/moved.jpg"},
+        {"type": "image", "src": "__GHOST_URL__/content/images/inside.jpg"},
+        {"type": "image", "src": f"http://localhost:{port}/content/images/ok.jpg"},
+    )
+    path = write_export(tmp_path / "g.json", [post("p1", "s", title="S", body=body)])
+    report = import_file(path, site_url=old_site)
+    story = ArticlePage.objects.get()
+    assert [b.block_type for b in story.body] == ["image"]
+    assert report.missing_pictures == {
+        "S (/s/)": [
+            f"{old_site}/content/images/inside.jpg: on a private network, not the old site's",
+            f"http://localhost:{port}/content/images/ok.jpg: on a private network, not the old site's",
+        ]
+    }
+
+
+def test_the_report_survives_json(base_site, tmp_path):
+    from newsdesk.content_import.writer import Report
+
+    report = import_file(write_export(tmp_path / "g.json", [post("p1", "one")]))
+    assert Report.from_json(json.loads(json.dumps(report.as_json()))) == report
 
 
 def test_the_dry_run_reports_and_writes_nothing(base_site, tmp_path, old_site, settings):
