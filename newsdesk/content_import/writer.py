@@ -30,7 +30,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import detect
-from newsdesk.content_import.blocks import Converter, Target, plain_text
+from newsdesk.content_import.blocks import Converter, Target, path_key, plain_text
 from newsdesk.content_import.models import ImportedItem
 from newsdesk.content_import.pictures import Pictures, Unavailable
 from newsdesk.content_import.sources import (
@@ -155,7 +155,7 @@ class Writer:
             "old_paths", "page_id", "page__content_type__model"
         ):
             for path in paths:
-                self.pages[path.lower()] = Target(page_id, model == "articlepage")
+                self.pages[path_key(path)] = Target(page_id, model == "articlepage")
         self.converter = Converter(export.site_url, self.pages, self._picture_id)
         self._story = ""  # the item being written, for the report
 
@@ -198,7 +198,7 @@ class Writer:
 
     def _section(self, name):
         name = plain_text(name)[:255] or DEFAULT_SECTION
-        slug = slugify(name)[:255] or "section"
+        slug = slugify(name, allow_unicode=True)[:255] or "section"
         if slug not in self.sections:
             sections = SectionPage.objects.child_of(self.home)
             section = (
@@ -283,7 +283,7 @@ class Writer:
 
     def _remember(self, item, page_id, is_story):
         for path in item.old_paths:
-            self.pages[path.lower()] = Target(page_id, is_story)
+            self.pages[path_key(path)] = Target(page_id, is_story)
 
     def _page(self, item, page, body):
         is_story = item.kind == Kind.STORY
@@ -309,7 +309,9 @@ class Writer:
             ]
             page.tags.set([plain_text(tag)[:100] for tag in item.tags if plain_text(tag)])
         if page.pk is None:
-            page.slug = self._free_slug(parent, slugify(item.slug)[:255] or "story")
+            page.slug = self._free_slug(
+                parent, slugify(item.slug, allow_unicode=True)[:255] or "story"
+            )
             parent.add_child(instance=page)
         return page
 

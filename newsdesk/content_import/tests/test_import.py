@@ -5,6 +5,7 @@ import io
 import json
 import threading
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -359,6 +360,40 @@ def test_the_report_survives_json(base_site, tmp_path):
 
     report = import_file(write_export(tmp_path / "g.json", [post("p1", "one")]))
     assert Report.from_json(json.loads(json.dumps(report.as_json()))) == report
+
+
+def test_a_rerun_brings_the_pictures_that_were_missing(base_site, tmp_path, old_site, images_dir):
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "s", feature_image="__GHOST_URL__/content/images/2024/03/lead.jpg")],
+    )
+    first = import_file(path, site_url=old_site)  # the old site answers 404 for it
+    assert first.missing_pictures
+    assert ArticlePage.objects.get().lead_image is None
+    second = import_file(path, site_url=old_site, images_dir=images_dir)
+    assert not second.missing_pictures
+    assert second.updated["stories"] == 1
+    assert ArticlePage.objects.get().lead_image is not None
+    third = import_file(path, site_url=old_site, images_dir=images_dir)
+    assert third.skipped["stories"] == 1
+
+
+def test_unicode_slugs_and_sections_keep_their_letters(base_site, tmp_path, client):
+    tags = [{"id": "k1", "name": "Київ", "slug": "kyiv", "visibility": "public"}]
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "міст-відкрили")],
+        tags=tags,
+        posts_tags=[{"id": "x", "post_id": "p1", "tag_id": "k1", "sort_order": 0}],
+    )
+    import_file(path)
+    story = ArticlePage.objects.get()
+    assert unquote(story.url) == "/київ/міст-відкрили/"
+    response = client.get(
+        "/%D0%BC%D1%96%D1%81%D1%82-%D0%B2%D1%96%D0%B4%D0%BA%D1%80%D0%B8%D0%BB%D0%B8/"
+    )
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_the_dry_run_reports_and_writes_nothing(base_site, tmp_path, old_site, settings):
