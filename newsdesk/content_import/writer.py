@@ -1,7 +1,8 @@
 """Writing an export into Wagtail: stories, pages, authors, tags, pictures and the old addresses.
 
-Each item is written in its own transaction and recorded as an ImportedItem
-with a checksum of what was read, so a second run of the same file skips
+Items are written in small batches, each its own transaction, and each is
+recorded as an ImportedItem with a checksum of what was read, so a second
+run of the same file skips
 what it already made, an interrupted run is finished by running it again,
 and a changed item (a newer export) updates its page with a new revision.
 Links between imported stories are resolved in a second pass, once every
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -47,6 +49,9 @@ from newsdesk.people.models import Contributor
 
 IMPORT_ACTION = "content_import.import"
 DEFAULT_SECTION = "Stories"  # for stories the old site filed under no tag or category
+# Items per transaction: the page cache renews each tag once per commit, and SQLite
+# syncs once per commit; an interrupted run loses at most one batch, which a rerun makes.
+BATCH_SIZE = 20
 KINDS = ("stories", "pages", "authors", "sections", "pictures", "redirects")
 
 
@@ -383,13 +388,15 @@ def import_export(
     dry_run: bool = False,
     file_name: str = "",
     progress: Callable[[Report], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> Report:
     """Writes an export into the site and returns the Report; dry_run writes nothing at all.
 
-    Each item is its own transaction (a dry run holds them all in one that is
-    rolled back, and stores no picture). progress(report) is called after each
-    item. Every page made or updated is recorded in the audit log under user
-    (None: the command line, "system").
+    Items are written batch_size at a time, each batch its own transaction (a
+    dry run holds them all in one that is rolled back, and stores no picture).
+    progress(report) is called after each batch is committed. Every page made
+    or updated is recorded in the audit log under user (None: the command
+    line, "system").
     """
     report = Report(format=export.format, dry_run=dry_run)
     # An archive's narrations wait behind what editors publish, newest story first.
@@ -403,8 +410,11 @@ def import_export(
             report=report,
         )
         try:
-            for item in export.items:
-                writer.write(item)
+            items = iter(export.items)
+            while batch := list(islice(items, batch_size)):
+                with transaction.atomic():
+                    for item in batch:
+                        writer.write(item)
                 if progress:
                     progress(report)
             writer.second_pass()
