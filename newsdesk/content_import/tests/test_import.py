@@ -451,3 +451,21 @@ def test_a_missing_file_or_folder_is_a_command_error(base_site, tmp_path):
     path = write_export(tmp_path / "g.json", [post("p1", "one")])
     with pytest.raises(CommandError, match="no such folder"):
         run(path, "--images", tmp_path / "nowhere")
+
+
+def test_an_archives_narrations_are_queued_as_a_backlog_newest_story_first(
+    base_site, tmp_path, django_capture_on_commit_callbacks, queued_tasks
+):
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post("p1", "old", published_at="2020-01-01T08:00:00.000Z"),
+            post("p2", "new", published_at="2024-06-01T08:00:00.000Z"),
+            post("p3", "middle", published_at="2022-01-01T08:00:00.000Z"),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(path)
+    narrated = [args[0] for task, args, _ in queued_tasks() if task.endswith("narrate_article")]
+    slugs = dict(ArticlePage.objects.values_list("pk", "slug"))
+    assert [slugs[pk] for pk in narrated] == ["new", "middle", "old"]
