@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
@@ -66,6 +66,12 @@ class Body:
     warnings: list[str] = field(default_factory=list)
     # It links a story of the old site not imported yet: converted again once all are.
     unresolved: bool = False
+
+
+def path_key(path: str) -> str:
+    """An old path as links and exports may both spell it: "/Київ/" and "/%D0%BA%D0%B8%D1%97%D0%B2/",
+    and Substack's "/p/slug", which its posts link as "/p/slug/"."""
+    return unquote(old_path(path, "") or path).lower()
 
 
 def old_path(url: str, site_url: str) -> str | None:
@@ -130,12 +136,12 @@ class Converter:
         path = old_path(unescape(url), self.site_url)
         if path is None or NOT_A_STORY.match(path):
             return None
-        target = self.pages.get(path.lower())
+        target = self.pages.get(path_key(path))
         if target is None and path != "/":
             body.unresolved = True
         return target
 
-    def rich_text(self, html, body):
+    def rich_text(self, html: str, body: Body) -> str:
         """Sanitised rich text, its links to imported pages as Wagtail page links."""
 
         def link(match):

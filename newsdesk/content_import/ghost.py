@@ -131,7 +131,7 @@ def _by_post(rows, value):
 
 
 class _Site:
-    def __init__(self, site_url):
+    def __init__(self, site_url: str) -> None:
         self.url = (site_url or "").rstrip("/")
 
     def __call__(self, text):

@@ -3,13 +3,18 @@
 A picture comes from the export's image folder when one is given (Ghost's
 content/images, which its /content/images/... addresses name) or over HTTP
 from the old site: http and https only, a timeout, the image library's size
-limit, and Pillow must recognise it as an image the library takes. One that
-cannot be had does not stop the import; the caller reports it.
+limit, and Pillow must recognise it as an image the library takes. Only the
+old site's own host may be on a private network (the operator named it);
+any other host must resolve to public addresses, redirects included, so an
+uploaded export cannot make the server fetch from inside its network. One
+picture that cannot be had does not stop the import; the caller reports it.
 """
 
 import hashlib
 import io
+import ipaddress
 import re
+import socket
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -23,6 +28,7 @@ from newsdesk.content_import.sources import Picture
 from newsdesk.images.models import NewsImage
 
 TIMEOUT_SECONDS = 15
+MAX_REDIRECTS = 3
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Ghost serves resized copies at /content/images/size/w600/...; the folder keeps the original.
 _GHOST_SIZE = re.compile(r"^size/[^/]+/(?:format/[^/]+/)?")
@@ -108,20 +114,39 @@ class Pictures:
             if local.stat().st_size > self.max_bytes:
                 raise Unavailable("larger than the image library takes")
             return local.read_bytes()
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise Unavailable("not an http or https address")
         try:
-            with self.session.get(url, timeout=TIMEOUT_SECONDS, stream=True) as response:
-                if response.status_code != 200:
-                    raise Unavailable(f"{response.status_code} {response.reason}")
-                content = bytearray()
-                for chunk in response.iter_content(64 * 1024):
-                    content += chunk
-                    if len(content) > self.max_bytes:
-                        raise Unavailable("larger than the image library takes")
-                return bytes(content)
+            for _ in range(MAX_REDIRECTS + 1):
+                self._check_address(url)
+                with self.session.get(
+                    url, timeout=TIMEOUT_SECONDS, stream=True, allow_redirects=False
+                ) as response:
+                    if response.is_redirect:
+                        url = urljoin(url, response.headers["Location"])
+                        continue
+                    if response.status_code != 200:
+                        raise Unavailable(f"{response.status_code} {response.reason}")
+                    content = bytearray()
+                    for chunk in response.iter_content(64 * 1024):
+                        content += chunk
+                        if len(content) > self.max_bytes:
+                            raise Unavailable("larger than the image library takes")
+                    return bytes(content)
         except requests.RequestException as error:
             raise Unavailable(f"could not be fetched ({type(error).__name__})") from error
+        raise Unavailable("too many redirects")
+
+    def _check_address(self, url):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise Unavailable("not an http or https address")
+        if parts.hostname == urlsplit(self.site_url).hostname:
+            return
+        try:
+            addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, None)}
+        except (socket.gaierror, UnicodeError) as error:
+            raise Unavailable("its host is unknown") from error
+        if not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
+            raise Unavailable("on a private network, not the old site's")
 
     def _checked_image(self, content):
         """The file's extension when Pillow reads it as an image the library takes."""

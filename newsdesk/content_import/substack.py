@@ -16,6 +16,7 @@ and one larger than BODY_MAX_BYTES is not read at all.
 
 import csv
 import io
+import ipaddress
 import json
 import re
 import zipfile
@@ -179,7 +180,7 @@ def _time(value: str) -> datetime | None:
 
 
 class SubstackZip:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         try:
             with zipfile.ZipFile(path) as archive:
@@ -225,7 +226,12 @@ class SubstackZip:
 
     def author(self) -> Author:
         host = urlsplit(self.site_url).hostname or ""
-        label = host.removeprefix("www.").split(".")[0] if host else ""
+        try:
+            ipaddress.ip_address(host)
+            host = ""  # an address names no publication
+        except ValueError:
+            pass
+        label = host.removeprefix("www.").split(".")[0]
         name = label.replace("-", " ").title() if label else "Substack"
         return Author(source_id=AUTHOR_ID, name=name, slug=slugify(name))
 

@@ -13,7 +13,7 @@ from newsdesk.content_import import detect
 from newsdesk.content_import.models import ContentImport
 from newsdesk.content_import.preview import preview
 from newsdesk.content_import.sources import UnreadableExport
-from newsdesk.content_import.writer import KINDS, Report, import_file
+from newsdesk.content_import.writer import import_file
 
 START_ACTION = "content_import.start"
 SAVE_EVERY_SECONDS = 1.0
@@ -48,7 +48,7 @@ def start_import(upload: ContentImport, user: AbstractBaseUser | None) -> bool:
 class _Throttled:
     """Saves the count of items done at most once a second: one write per story would slow the import."""
 
-    def __init__(self, upload: ContentImport):
+    def __init__(self, upload: ContentImport) -> None:
         self.upload = upload
         self.saved_at = 0.0
 
@@ -84,23 +84,6 @@ def preview_upload(import_id: int) -> None:
     upload.format, upload.preview = summary["format"][:40], summary
     upload.items_total, upload.items_done = summary["stories"] + summary["pages"], 0
     upload.save()
-
-
-def report_json(report: Report) -> dict:
-    return {
-        "format": report.format,
-        "counts": [
-            {
-                "kind": kind,
-                "made": report.made[kind],
-                "updated": report.updated[kind],
-                "unchanged": report.skipped[kind],
-            }
-            for kind in KINDS
-        ],
-        "missing_pictures": report.missing_pictures,
-        "warnings": report.warnings,
-    }
 
 
 @task(queue_name="default")
@@ -146,6 +129,6 @@ def import_upload(import_id: int) -> None:
         _finish(
             upload,
             ContentImport.Status.DONE,
-            report=report_json(report),
+            report=report.as_json(),
             items_done=upload.items_total,
         )

@@ -18,6 +18,7 @@ from wagtail.admin.auth import permission_required
 from newsdesk.content_import import detect, tasks
 from newsdesk.content_import.models import ContentImport
 from newsdesk.content_import.sources import UnreadableExport
+from newsdesk.content_import.writer import Report
 
 IMPORT_PERMISSION = "content_import.add_contentimport"
 FORMATS = {"ghost": "Ghost", "wordpress": "WordPress", "substack": "Substack"}
@@ -102,9 +103,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if request.method == "POST":  # started already, by this click or another editor's
         return redirect("content_import:detail", content_import.pk)
-    return TemplateResponse(
-        request, "content_import/admin/progress.html", {"upload": content_import}
-    )
+    report = Report.from_json(content_import.report) if content_import.report else None
+    context = {"upload": content_import, "report": report}
+    return TemplateResponse(request, "content_import/admin/progress.html", context)
 
 
 @require_GET

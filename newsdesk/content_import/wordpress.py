@@ -139,7 +139,7 @@ def _fields(item: Element) -> dict[str, Any]:
 class WXR:
     """What the first pass learns; the second pass reads the posts with it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.version = ""
         self.site_url = ""

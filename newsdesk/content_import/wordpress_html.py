@@ -168,7 +168,7 @@ class Converter:
         attachments: Mapping[str, Picture],
         attached: Mapping[str, list[str]],
         reusable: Mapping[str, str] | None = None,
-    ):
+    ) -> None:
         self.attachments = attachments
         self.attached = attached  # post id → ids of the attachments uploaded to it, in order
         self.reusable = reusable or {}  # wp_block id → its content ("synced patterns")

@@ -1,7 +1,8 @@
 """Writing an export into Wagtail: stories, pages, authors, tags, pictures and the old addresses.
 
-Each item is written in its own transaction and recorded as an ImportedItem
-with a checksum of what was read, so a second run of the same file skips
+Items are written in small batches, each its own transaction, and each is
+recorded as an ImportedItem with a checksum of what was read, so a second
+run of the same file skips
 what it already made, an interrupted run is finished by running it again,
 and a changed item (a newer export) updates its page with a new revision.
 Links between imported stories are resolved in a second pass, once every
@@ -15,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -30,7 +32,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import detect
-from newsdesk.content_import.blocks import Converter, Target, old_path, plain_text
+from newsdesk.content_import.blocks import Converter, Target, path_key, plain_text
 from newsdesk.content_import.models import ImportedItem
 from newsdesk.content_import.pictures import Pictures, Unavailable
 from newsdesk.content_import.sources import (
@@ -42,10 +44,14 @@ from newsdesk.content_import.sources import (
     Status,
     Visibility,
 )
+from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
 IMPORT_ACTION = "content_import.import"
 DEFAULT_SECTION = "Stories"  # for stories the old site filed under no tag or category
+# Items per transaction: the page cache renews each tag once per commit, and SQLite
+# syncs once per commit; an interrupted run loses at most one batch, which a rerun makes.
+BATCH_SIZE = 20
 KINDS = ("stories", "pages", "authors", "sections", "pictures", "redirects")
 
 
@@ -60,6 +66,34 @@ class Report:
     skipped: Counter = field(default_factory=Counter)  # unchanged since the last run
     missing_pictures: dict[str, list[str]] = field(default_factory=dict)  # story → "url: why"
     warnings: dict[str, list[str]] = field(default_factory=dict)  # story → what was kept as text
+
+    def as_json(self) -> dict:
+        """For keeping in a JSONField while an import runs in the worker."""
+        return {
+            "format": self.format,
+            "dry_run": self.dry_run,
+            "made": dict(self.made),
+            "updated": dict(self.updated),
+            "skipped": dict(self.skipped),
+            "missing_pictures": self.missing_pictures,
+            "warnings": self.warnings,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Report":
+        return cls(
+            format=data["format"],
+            dry_run=data["dry_run"],
+            made=Counter(data["made"]),
+            updated=Counter(data["updated"]),
+            skipped=Counter(data["skipped"]),
+            missing_pictures=data["missing_pictures"],
+            warnings=data["warnings"],
+        )
+
+    def counts(self) -> list[tuple[str, int, int, int]]:
+        """(kind, made, updated, unchanged) for each kind, for the admin's table."""
+        return [(kind, self.made[kind], self.updated[kind], self.skipped[kind]) for kind in KINDS]
 
     def lines(self) -> list[str]:
         verb = "Would make" if self.dry_run else "Made"
@@ -87,11 +121,6 @@ def source_name(export: Export) -> str:
     return export.format.split()[0].lower()
 
 
-def _link_key(path):
-    """An old path as blocks.py reads the links to it: Substack's "/p/slug" is linked as "/p/slug/"."""
-    return (old_path(path, "") or path).lower()
-
-
 def _checksum(item):
     data = json.dumps(asdict(item), cls=DjangoJSONEncoder, sort_keys=True)
     return hashlib.sha256(data.encode()).hexdigest()
@@ -113,7 +142,16 @@ def _item_from_json(data):
 
 
 class Writer:
-    def __init__(self, export, *, images_dir, user, dry_run, file_name, report):
+    def __init__(
+        self,
+        export: Export,
+        *,
+        images_dir: Path | None,
+        user: AbstractBaseUser | None,
+        dry_run: bool,
+        file_name: str,
+        report: Report,
+    ) -> None:
         self.export = export
         self.source = source_name(export)
         self.user = user
@@ -131,7 +169,7 @@ class Writer:
             "old_paths", "page_id", "page__content_type__model"
         ):
             for path in paths:
-                self.pages[_link_key(path)] = Target(page_id, model == "articlepage")
+                self.pages[path_key(path)] = Target(page_id, model == "articlepage")
         self.converter = Converter(export.site_url, self.pages, self._picture_id)
         self._story = ""  # the item being written, for the report
 
@@ -174,7 +212,7 @@ class Writer:
 
     def _section(self, name):
         name = plain_text(name)[:255] or DEFAULT_SECTION
-        slug = slugify(name)[:255] or "section"
+        slug = slugify(name, allow_unicode=True)[:255] or "section"
         if slug not in self.sections:
             sections = SectionPage.objects.child_of(self.home)
             section = (
@@ -259,7 +297,7 @@ class Writer:
 
     def _remember(self, item, page_id, is_story):
         for path in item.old_paths:
-            self.pages[_link_key(path)] = Target(page_id, is_story)
+            self.pages[path_key(path)] = Target(page_id, is_story)
 
     def _page(self, item, page, body):
         is_story = item.kind == Kind.STORY
@@ -285,7 +323,9 @@ class Writer:
             ]
             page.tags.set([plain_text(tag)[:100] for tag in item.tags if plain_text(tag)])
         if page.pk is None:
-            page.slug = self._free_slug(parent, slugify(item.slug)[:255] or "story")
+            page.slug = self._free_slug(
+                parent, slugify(item.slug, allow_unicode=True)[:255] or "story"
+            )
             parent.add_child(instance=page)
         return page
 
@@ -357,16 +397,19 @@ def import_export(
     dry_run: bool = False,
     file_name: str = "",
     progress: Callable[[Report], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> Report:
     """Writes an export into the site and returns the Report; dry_run writes nothing at all.
 
-    Each item is its own transaction (a dry run holds them all in one that is
-    rolled back, and stores no picture). progress(report) is called after each
-    item. Every page made or updated is recorded in the audit log under user
-    (None: the command line, "system").
+    Items are written batch_size at a time, each batch its own transaction (a
+    dry run holds them all in one that is rolled back, and stores no picture).
+    progress(report) is called after each batch is committed. Every page made
+    or updated is recorded in the audit log under user (None: the command
+    line, "system").
     """
     report = Report(format=export.format, dry_run=dry_run)
-    with transaction.atomic() if dry_run else nullcontext():
+    # An archive's narrations wait behind what editors publish, newest story first.
+    with narrations_as_backlog(), transaction.atomic() if dry_run else nullcontext():
         writer = Writer(
             export,
             images_dir=images_dir,
@@ -376,8 +419,11 @@ def import_export(
             report=report,
         )
         try:
-            for item in export.items:
-                writer.write(item)
+            items = iter(export.items)
+            while batch := list(islice(items, batch_size)):
+                with transaction.atomic():
+                    for item in batch:
+                        writer.write(item)
                 if progress:
                     progress(report)
             writer.second_pass()

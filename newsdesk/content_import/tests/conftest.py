@@ -8,7 +8,9 @@ from newsdesk.content_import.tests.ghost_exports import jpeg
 
 @pytest.fixture
 def old_site():
-    """The old site on loopback: a .jpg or .jpeg is a JPEG, but note.jpg is text; gone.jpg and the rest 404."""
+    """The old site on loopback: ok.jpg, and any picture under /wp-content/uploads/ or
+    /public/images/ but gone.jpg, is a JPEG; note.jpg is text; moved.jpg and inside.jpg
+    redirect to ok.jpg (on 127.0.0.1, on localhost); the rest is 404."""
     picture = jpeg()
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -16,7 +18,18 @@ def old_site():
             path = self.path.split("?")[0]
             if path.endswith("/note.jpg"):
                 body, kind = b"not a picture", "image/jpeg"
-            elif path.endswith((".jpg", ".jpeg")) and not path.endswith("/gone.jpg"):
+            elif path.endswith(("/moved.jpg", "/inside.jpg")):
+                port = self.server.server_address[1]
+                host = "127.0.0.1" if path.endswith("/moved.jpg") else "localhost"
+                self.send_response(302)
+                self.send_header("Location", f"http://{host}:{port}/content/images/ok.jpg")
+                self.end_headers()
+                return
+            elif path.endswith("/ok.jpg") or (
+                # WordPress's uploads and Substack's, all there but gone.jpg
+                path.startswith(("/wp-content/uploads/", "/public/images/"))
+                and not path.endswith("/gone.jpg")
+            ):
                 body, kind = picture, "image/jpeg"
             else:
                 self.send_error(404)

@@ -91,15 +91,26 @@ BODIES = {
 }
 
 
-def write_zip(directory: Path, rows=ROWS, bodies=BODIES, csv_name="posts.csv") -> Path:
+def write_zip(
+    directory: Path,
+    rows=ROWS,
+    bodies=BODIES,
+    site="https://riverside.substack.com",
+    media="https://substack-post-media.s3.amazonaws.com",
+) -> Path:
+    """The export of a publication at `site`, its pictures uploaded to `media`."""
     path = directory / "riverside-export.zip"
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(COLUMNS)
     writer.writerows(rows)
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr(csv_name, text.getvalue())
+        archive.writestr("posts.csv", text.getvalue())
         archive.writestr("email_list.riverside.csv", "email,active_subscription\n")
         for post_id, html in bodies.items():
-            archive.writestr(f"posts/{post_id}.html", html)
+            html = html.replace("https://riverside.substack.com", site)
+            archive.writestr(
+                f"posts/{post_id}.html",
+                html.replace("https://substack-post-media.s3.amazonaws.com", media),
+            )
     return path

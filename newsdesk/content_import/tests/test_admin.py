@@ -146,12 +146,10 @@ def test_missing_pictures_are_reported_by_story(
 ):
     gone = f"{old_site}/public/images/gone.jpg"
     bodies = {
-        post_id: body.replace(
-            "https://substack-post-media.s3.amazonaws.com/public/images/ferry.jpeg", gone
-        )
+        post_id: body.replace("/public/images/ferry.jpeg", "/public/images/gone.jpg")
         for post_id, body in BODIES.items()
     }
-    path = write_zip(tmp_path, bodies=bodies)
+    path = write_zip(tmp_path, bodies=bodies, site=old_site, media=old_site)
     with django_capture_on_commit_callbacks(execute=True):
         detail = editor_client.post(UPLOAD_URL, {"file": upload_file(path)})["Location"]
     run_tasks("default")

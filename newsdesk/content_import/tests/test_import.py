@@ -1,7 +1,9 @@
 """Importing a Ghost export into the site: `newsdesk import_content` and writer.py."""
 
 import io
+import json
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -224,12 +226,12 @@ def test_an_interrupted_import_is_finished_by_a_rerun(base_site, tmp_path):
     path = write_export(tmp_path / "g.json", [post(f"p{n}", f"story-{n}") for n in range(5)])
 
     def interrupt(report):
-        if report.made["stories"] == 2:
-            raise KeyboardInterrupt
+        raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_export(ghost.read(path), progress=interrupt)
-    assert ArticlePage.objects.count() == 2  # whole items, each committed
+        # Stopped after the first batch of two was committed.
+        import_export(ghost.read(path), progress=interrupt, batch_size=2)
+    assert ArticlePage.objects.count() == 2
     report = import_file(path)
     assert (report.made["stories"], report.skipped["stories"]) == (3, 2)
     assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == [
@@ -292,6 +294,68 @@ def test_pictures_from_the_old_site_one_missing_is_reported_by_story(base_site, 
     assert f"{old_site}/content/images/note.jpg: not a picture" in output
 
 
+def test_pictures_follow_redirects_but_never_into_a_private_network_other_than_the_old_sites(
+    base_site, tmp_path, old_site
+):
+    port = old_site.rsplit(":", 1)[1]
+    body = lexical(
+        {"type": "image", "src": "__GHOST_URL__/content/images/moved.jpg"},
+        {"type": "image", "src": "__GHOST_URL__/content/images/inside.jpg"},
+        {"type": "image", "src": f"http://localhost:{port}/content/images/ok.jpg"},
+    )
+    path = write_export(tmp_path / "g.json", [post("p1", "s", title="S", body=body)])
+    report = import_file(path, site_url=old_site)
+    story = ArticlePage.objects.get()
+    assert [b.block_type for b in story.body] == ["image"]
+    assert report.missing_pictures == {
+        "S (/s/)": [
+            f"{old_site}/content/images/inside.jpg: on a private network, not the old site's",
+            f"http://localhost:{port}/content/images/ok.jpg: on a private network, not the old site's",
+        ]
+    }
+
+
+def test_the_report_survives_json(base_site, tmp_path):
+    from newsdesk.content_import.writer import Report
+
+    report = import_file(write_export(tmp_path / "g.json", [post("p1", "one")]))
+    assert Report.from_json(json.loads(json.dumps(report.as_json()))) == report
+
+
+def test_a_rerun_brings_the_pictures_that_were_missing(base_site, tmp_path, old_site, images_dir):
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "s", feature_image="__GHOST_URL__/content/images/2024/03/lead.jpg")],
+    )
+    first = import_file(path, site_url=old_site)  # the old site answers 404 for it
+    assert first.missing_pictures
+    assert ArticlePage.objects.get().lead_image is None
+    second = import_file(path, site_url=old_site, images_dir=images_dir)
+    assert not second.missing_pictures
+    assert second.updated["stories"] == 1
+    assert ArticlePage.objects.get().lead_image is not None
+    third = import_file(path, site_url=old_site, images_dir=images_dir)
+    assert third.skipped["stories"] == 1
+
+
+def test_unicode_slugs_and_sections_keep_their_letters(base_site, tmp_path, client):
+    tags = [{"id": "k1", "name": "Київ", "slug": "kyiv", "visibility": "public"}]
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p1", "міст-відкрили")],
+        tags=tags,
+        posts_tags=[{"id": "x", "post_id": "p1", "tag_id": "k1", "sort_order": 0}],
+    )
+    import_file(path)
+    story = ArticlePage.objects.get()
+    assert unquote(story.url) == "/київ/міст-відкрили/"
+    response = client.get(
+        "/%D0%BC%D1%96%D1%81%D1%82-%D0%B2%D1%96%D0%B4%D0%BA%D1%80%D0%B8%D0%BB%D0%B8/"
+    )
+    assert response.status_code == 301
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_the_dry_run_reports_and_writes_nothing(base_site, tmp_path, old_site, settings):
     path = write_export(
         tmp_path / "g.json",
@@ -347,3 +411,21 @@ def test_a_missing_file_or_folder_is_a_command_error(base_site, tmp_path):
     path = write_export(tmp_path / "g.json", [post("p1", "one")])
     with pytest.raises(CommandError, match="no such folder"):
         run(path, "--images", tmp_path / "nowhere")
+
+
+def test_an_archives_narrations_are_queued_as_a_backlog_newest_story_first(
+    base_site, tmp_path, django_capture_on_commit_callbacks, queued_tasks
+):
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post("p1", "old", published_at="2020-01-01T08:00:00.000Z"),
+            post("p2", "new", published_at="2024-06-01T08:00:00.000Z"),
+            post("p3", "middle", published_at="2022-01-01T08:00:00.000Z"),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(path)
+    narrated = [args[0] for task, args, _ in queued_tasks() if task.endswith("narrate_article")]
+    slugs = dict(ArticlePage.objects.values_list("pk", "slug"))
+    assert [slugs[pk] for pk in narrated] == ["new", "middle", "old"]

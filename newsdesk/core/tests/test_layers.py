@@ -22,9 +22,10 @@ MAY_IMPORT = {
     "newsletters": {"articles", *BELOW_ARTICLES},
     "syndication": {"articles", "feed", *BELOW_ARTICLES},
     "narration": {"syndication", "articles", "feed", *BELOW_ARTICLES},
-    "content_import": {"articles", *BELOW_ARTICLES},
     "home": {"curation", "newsletters", "search", "articles", "feed", *BELOW_ARTICLES},
 }
+# Imports bring a whole archive: they publish as the demo does, and queue narration as a backlog.
+MAY_IMPORT["content_import"] = set(MAY_IMPORT)
 # The demo newsroom is the top: it fills every app with content.
 MAY_IMPORT["demo"] = set(MAY_IMPORT) - {"demo"}
 # The templates of the apps, by the first part of their names ("articles/..."), and
