@@ -5,6 +5,7 @@ import io
 import json
 import threading
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import unquote
 
 import pytest
@@ -15,6 +16,7 @@ from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 from newsdesk.articles.models import ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import ghost
 from newsdesk.content_import.models import ImportedItem, ImportedPicture
+from newsdesk.content_import.sources import UnreadableExport
 from newsdesk.content_import.tests.ghost_exports import (
     jpeg,
     lexical,
@@ -23,7 +25,7 @@ from newsdesk.content_import.tests.ghost_exports import (
     text,
     write_export,
 )
-from newsdesk.content_import.writer import import_export, import_file
+from newsdesk.content_import.writer import BATCH_SIZE, import_export, import_file
 from newsdesk.images.models import NewsImage
 from newsdesk.people.models import Contributor
 
@@ -469,3 +471,30 @@ def test_an_archives_narrations_are_queued_as_a_backlog_newest_story_first(
     narrated = [args[0] for task, args, _ in queued_tasks() if task.endswith("narrate_article")]
     slugs = dict(ArticlePage.objects.values_list("pk", "slug"))
     assert [slugs[pk] for pk in narrated] == ["new", "middle", "old"]
+
+
+def test_a_file_that_breaks_off_midway_keeps_the_batches_before_and_says_so(
+    base_site, tmp_path, monkeypatch
+):
+    path = write_export(
+        tmp_path / "g.json", [post(f"p{n}", f"s{n}") for n in range(BATCH_SIZE + 1)]
+    )
+    real_read = ghost.read
+
+    def breaking_read(path, site_url=""):
+        # A reader that finds the file broken after a batch of items (WordPress and
+        # Substack stream too; Ghost's reader checks the whole file first).
+        export = real_read(path, site_url=site_url)
+        first = list(islice(export.items, BATCH_SIZE))
+
+        def items():
+            yield from first
+            raise UnreadableExport("The export breaks off here.")
+
+        export.items = items()
+        return export
+
+    monkeypatch.setattr(ghost, "read", breaking_read)
+    with pytest.raises(CommandError, match=r"breaks off here\. What was imported before"):
+        run(path)
+    assert ArticlePage.objects.count() == BATCH_SIZE
