@@ -290,9 +290,25 @@ class Writer:
         for path in item.old_paths:
             self.pages[path_key(path)] = Target(page_id, is_story)
 
+    def _parent_page(self, item):
+        """A page's parent: the page the old site put it under, once imported, or the home page."""
+        if item.parent_source_id:
+            parent = (
+                ImportedItem.objects.filter(
+                    source_format=self.source,
+                    source_id=item.parent_source_id,
+                    page__content_type__model="staticpage",
+                )
+                .select_related("page")
+                .first()
+            )
+            if parent is not None:
+                return parent.page.specific
+        return self.home
+
     def _page(self, item, page, body):
         is_story = item.kind == Kind.STORY
-        parent = self._section(item.section) if is_story else self.home
+        parent = self._section(item.section) if is_story else self._parent_page(item)
         if page is None:
             page = (ArticlePage if is_story else StaticPage)(live=False)
         else:

@@ -498,3 +498,32 @@ def test_a_file_that_breaks_off_midway_keeps_the_batches_before_and_says_so(
     with pytest.raises(CommandError, match=r"breaks off here\. What was imported before"):
         run(path)
     assert ArticlePage.objects.count() == BATCH_SIZE
+
+
+def test_pages_go_under_the_page_the_old_site_put_them_under(base_site):
+    from newsdesk.content_import.sources import Export, Item, Kind, Status
+
+    def page(source_id, slug, parent=""):
+        return Item(
+            source_id=source_id,
+            kind=Kind.PAGE,
+            title=slug.capitalize(),
+            slug=slug,
+            html="<p>Text.</p>",
+            status=Status.PUBLISHED,
+            old_paths=[f"/?page_id={source_id}"],
+            parent_source_id=parent,
+        )
+
+    export = Export(
+        format="WordPress WXR 1.2",
+        site_url="https://old.example.org",
+        authors={},
+        items=iter(
+            [page("1", "about"), page("2", "team", parent="1"), page("3", "lost", parent="9")]
+        ),
+    )
+    import_export(export)
+    assert StaticPage.objects.get(slug="team").url == "/about/team/"
+    assert StaticPage.objects.get(slug="lost").url == "/lost/"
+    assert Redirect.objects.get(old_path="/?page_id=2").redirect_page.specific.slug == "team"
