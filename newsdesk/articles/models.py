@@ -314,8 +314,8 @@ class StaticPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
+    parent_page_types = ["home.HomePage", "articles.StaticPage"]
+    subpage_types = ["articles.StaticPage"]  # "About us" → "Our team"
 
     class Meta:
         verbose_name = "static page"

@@ -2,18 +2,16 @@
 
 import time
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from wagtail.log_actions import log
 
-from newsdesk.content_import import detect
 from newsdesk.content_import.models import ContentImport
 from newsdesk.content_import.preview import preview
 from newsdesk.content_import.sources import UnreadableExport
-from newsdesk.content_import.writer import import_file
+from newsdesk.content_import.writer import import_file, read_export
 
 START_ACTION = "content_import.start"
 SAVE_EVERY_SECONDS = 1.0
@@ -72,9 +70,7 @@ def _finish(upload: ContentImport, status: str, **fields) -> None:
 def preview_upload(import_id: int) -> None:
     upload = ContentImport.objects.get(pk=import_id)
     try:
-        export = detect.read(
-            upload.file.path, site_url=upload.site_url or settings.NEWSDESK_SITE_URL
-        )
+        export = read_export(upload.file.path, site_url=upload.site_url)
         summary = preview(export, progress=_Throttled(upload))
     except UnreadableExport as error:
         _finish(upload, ContentImport.Status.FAILED, error=f"{error} Nothing was imported.")

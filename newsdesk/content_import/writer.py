@@ -299,9 +299,25 @@ class Writer:
         for path in item.old_paths:
             self.pages[path_key(path)] = Target(page_id, is_story)
 
+    def _parent_page(self, item):
+        """A page's parent: the page the old site put it under, once imported, or the home page."""
+        if item.parent_source_id:
+            parent = (
+                ImportedItem.objects.filter(
+                    source_format=self.source,
+                    source_id=item.parent_source_id,
+                    page__content_type__model="staticpage",
+                )
+                .select_related("page")
+                .first()
+            )
+            if parent is not None:
+                return parent.page.specific
+        return self.home
+
     def _page(self, item, page, body):
         is_story = item.kind == Kind.STORY
-        parent = self._section(item.section) if is_story else self.home
+        parent = self._section(item.section) if is_story else self._parent_page(item)
         if page is None:
             page = (ArticlePage if is_story else StaticPage)(live=False)
         else:
@@ -383,10 +399,11 @@ class Writer:
 
     def second_pass(self) -> None:
         """Writes again the items whose links led to stories not imported yet when they were written."""
-        for record in ImportedItem.objects.filter(
-            source_format=self.source, pending__isnull=False
-        ).iterator():
-            self.write(_item_from_json(record.pending), second_pass=True)
+        pending = ImportedItem.objects.filter(source_format=self.source, pending__isnull=False)
+        # The ids first: each write empties its row's pending, under a cursor that would still read them.
+        for pk in list(pending.values_list("pk", flat=True)):
+            item = ImportedItem.objects.get(pk=pk).pending
+            self.write(_item_from_json(item), second_pass=True)
 
 
 def import_export(
@@ -436,6 +453,16 @@ def import_export(
     return report
 
 
+def read_export(path: str | Path, site_url: str = "") -> Export:
+    """The file's Export, by the reader of its format (detect.py); raises UnreadableExport.
+
+    site_url is the old site's address, for Ghost's __GHOST_URL__ and for
+    fetching pictures; without it, this site's own (NEWSDESK_SITE_URL), as a
+    newsroom usually keeps its domain.
+    """
+    return detect.read(path, site_url=site_url or settings.NEWSDESK_SITE_URL)
+
+
 def import_file(
     path: str | Path,
     *,
@@ -448,16 +475,13 @@ def import_file(
 ) -> Report:
     """Recognises the export (Ghost, WordPress or Substack), reads it and imports it.
 
-    site_url is the old site's address, for Ghost's __GHOST_URL__ and for
-    fetching pictures; without it, this site's own (NEWSDESK_SITE_URL), as a
-    newsroom usually keeps its domain. file_name, for the audit log, is the
-    file's own unless given (an upload kept under another name). Raises
+    site_url as for read_export. file_name, for the audit log, is the file's
+    own unless given (an upload kept under another name). Raises
     UnreadableExport, having written nothing, when the file is not an export
     it can read.
     """
-    export = detect.read(path, site_url=site_url or settings.NEWSDESK_SITE_URL)
     return import_export(
-        export,
+        read_export(path, site_url=site_url),
         images_dir=images_dir,
         user=user,
         dry_run=dry_run,

@@ -3,6 +3,7 @@
 import io
 import json
 from datetime import UTC, datetime
+from itertools import islice
 from urllib.parse import unquote
 
 import pytest
@@ -13,6 +14,7 @@ from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision
 from newsdesk.articles.models import ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import ghost
 from newsdesk.content_import.models import ImportedItem, ImportedPicture
+from newsdesk.content_import.sources import UnreadableExport
 from newsdesk.content_import.tests.ghost_exports import (
     jpeg,
     lexical,
@@ -21,7 +23,7 @@ from newsdesk.content_import.tests.ghost_exports import (
     text,
     write_export,
 )
-from newsdesk.content_import.writer import import_export, import_file
+from newsdesk.content_import.writer import BATCH_SIZE, import_export, import_file
 from newsdesk.images.models import NewsImage
 from newsdesk.people.models import Contributor
 
@@ -429,3 +431,59 @@ def test_an_archives_narrations_are_queued_as_a_backlog_newest_story_first(
     narrated = [args[0] for task, args, _ in queued_tasks() if task.endswith("narrate_article")]
     slugs = dict(ArticlePage.objects.values_list("pk", "slug"))
     assert [slugs[pk] for pk in narrated] == ["new", "middle", "old"]
+
+
+def test_a_file_that_breaks_off_midway_keeps_the_batches_before_and_says_so(
+    base_site, tmp_path, monkeypatch
+):
+    path = write_export(
+        tmp_path / "g.json", [post(f"p{n}", f"s{n}") for n in range(BATCH_SIZE + 1)]
+    )
+    real_read = ghost.read
+
+    def breaking_read(path, site_url=""):
+        # A reader that finds the file broken after a batch of items (WordPress and
+        # Substack stream too; Ghost's reader checks the whole file first).
+        export = real_read(path, site_url=site_url)
+        first = list(islice(export.items, BATCH_SIZE))
+
+        def items():
+            yield from first
+            raise UnreadableExport("The export breaks off here.")
+
+        export.items = items()
+        return export
+
+    monkeypatch.setattr(ghost, "read", breaking_read)
+    with pytest.raises(CommandError, match=r"breaks off here\. What was imported before"):
+        run(path)
+    assert ArticlePage.objects.count() == BATCH_SIZE
+
+
+def test_pages_go_under_the_page_the_old_site_put_them_under(base_site):
+    from newsdesk.content_import.sources import Export, Item, Kind, Status
+
+    def page(source_id, slug, parent=""):
+        return Item(
+            source_id=source_id,
+            kind=Kind.PAGE,
+            title=slug.capitalize(),
+            slug=slug,
+            html="<p>Text.</p>",
+            status=Status.PUBLISHED,
+            old_paths=[f"/?page_id={source_id}"],
+            parent_source_id=parent,
+        )
+
+    export = Export(
+        format="WordPress WXR 1.2",
+        site_url="https://old.example.org",
+        authors={},
+        items=iter(
+            [page("1", "about"), page("2", "team", parent="1"), page("3", "lost", parent="9")]
+        ),
+    )
+    import_export(export)
+    assert StaticPage.objects.get(slug="team").url == "/about/team/"
+    assert StaticPage.objects.get(slug="lost").url == "/lost/"
+    assert Redirect.objects.get(old_path="/?page_id=2").redirect_page.specific.slug == "team"

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from newsdesk.content_import.sources import UnreadableExport
-from newsdesk.content_import.writer import import_file
+from newsdesk.content_import.writer import import_export, read_export
 
 
 class Command(BaseCommand):
@@ -39,12 +39,19 @@ class Command(BaseCommand):
         if site_url and not site_url.startswith(("http://", "https://")):
             raise CommandError(f"--site-url {site_url}: expected an http:// or https:// address.")
         try:
-            # The command line acts as nobody in particular: "system" in the audit log.
-            report = import_file(
-                file, images_dir=images, site_url=site_url, user=None, dry_run=dry_run
-            )
+            export = read_export(file, site_url=site_url)
         except UnreadableExport as error:
             raise CommandError(f"{file.name}: {error} Nothing was imported.") from error
+        try:
+            # The command line acts as nobody in particular: "system" in the audit log.
+            report = import_export(
+                export, images_dir=images, user=None, dry_run=dry_run, file_name=file.name
+            )
+        except UnreadableExport as error:
+            raise CommandError(
+                f"{file.name}: {error} What was imported before this point is kept; "
+                "run the command again once the file is whole."
+            ) from error
         if dry_run:
             self.stdout.write("Dry run: nothing was written.")
         self.stdout.write("\n".join(report.lines()))
