@@ -148,6 +148,7 @@ class WXR:
         self.attached: dict[str, list[tuple[int, str]]] = {}
         self.pages: dict[str, tuple[str, str]] = {}  # id → (slug, parent id)
         self.reusable: dict[str, str] = {}  # reusable blocks' content by id
+        self.importable_pages: set[str] = set()  # pages read as items: not trashed, not auto-drafts
         # WordPress keeps each post's local time beside UTC; drafts have only the
         # local one, read in the site's offset as the other posts show it.
         self.offset: timedelta | None = None
@@ -213,6 +214,8 @@ class WXR:
         elif post_type == "wp_block":
             self.reusable[post_id] = fields.get("content:encoded", "")
         elif post_type == "page":
+            if fields.get("wp:status", "").strip() in STATUSES:
+                self.importable_pages.add(post_id)
             self.pages[post_id] = (
                 fields.get("wp:post_name", "").strip(),
                 fields.get("wp:post_parent", "0").strip(),
@@ -244,11 +247,32 @@ class WXR:
             {parent: [i for _, i in sorted(ids)] for parent, ids in self.attached.items()},
             self.reusable,
         )
+        # A page comes after its parent, which the writer puts it under: one whose
+        # parent is still to come waits for it (pages are few; stories never wait).
+        waiting: dict[str, list[Item]] = {}
+        done: set[str] = set()
+
+        def with_children(item: Item) -> Iterator[Item]:
+            if item.source_id in done:
+                return
+            yield item
+            done.add(item.source_id)
+            for child in waiting.pop(item.source_id, []):
+                yield from with_children(child)
+
         for event, element, ancestors in _stream(self.path):
             if event == "end" and len(ancestors) == 2 and _name(element.tag) == "item":
                 item = self.item(_fields(element), converter)
-                if item is not None:
-                    yield item
+                if item is None:
+                    continue
+                parent = item.parent_source_id
+                if parent and parent in self.importable_pages and parent not in done:
+                    waiting.setdefault(parent, []).append(item)
+                else:
+                    yield from with_children(item)
+        while waiting:  # pages whose parents are each other's (hand-edited data)
+            for child in waiting.popitem()[1]:
+                yield from with_children(child)
 
     def time(self, fields: dict[str, Any]) -> datetime | None:
         utc = _local_time(fields.get("wp:post_date_gmt", ""))

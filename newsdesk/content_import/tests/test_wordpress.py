@@ -111,6 +111,25 @@ def test_page_hierarchy_with_the_child_before_its_parent(items):
     assert about.html == "<p>Who we are.</p>\n<p>Where we are.</p>"
 
 
+def test_a_page_comes_after_its_parent(tmp_path):
+    path = tmp_path / "pages.xml"
+    path.write_text(
+        HEAD.format(version="1.2")
+        + item("3", "Grandchild", "", post_type="page", slug="c", parent="2")
+        + item("2", "Child", "", post_type="page", slug="b", parent="1")
+        + item("9", "A story", "")
+        + item("1", "Parent", "", post_type="page", slug="a")
+        + item("4", "Orphan", "", post_type="page", slug="d", parent="8")
+        + item("5", "Loop one", "", post_type="page", slug="e", parent="6")
+        + item("6", "Loop two", "", post_type="page", slug="f", parent="5")
+        + item("8", "Trashed", "", post_type="page", slug="t", status="trash")
+        + TAIL
+    )
+    order = [i.source_id for i in wordpress.read(path).items]
+    assert order[:5] == ["9", "1", "2", "3", "4"]
+    assert sorted(order[5:]) == ["5", "6"]
+
+
 def test_page_path_from_the_hierarchy_when_the_link_is_a_query(tmp_path):
     path = tmp_path / "pages.xml"
     path.write_text(
