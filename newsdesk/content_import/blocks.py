@@ -12,7 +12,7 @@ never dropped without one.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -208,7 +208,7 @@ class Converter:
         if target is not None and target.is_story:
             body.blocks.append({"type": "related_story", "value": {"article": target.page_id}})
         else:
-            self._paragraph(f'<p><a href="{_attr(link["href"])}">{_attr(title)}</a></p>', body)
+            self._paragraph(f'<p><a href="{escape(link["href"])}">{escape(title)}</a></p>', body)
 
     def _figure(self, element, body):
         classes = set(element.get("class") or [])
@@ -308,27 +308,24 @@ class Converter:
             elif name in LEFT_OUT:
                 body.warnings.append(f"a <{name}> left out")
             elif name in CONTAINERS or (name in INLINE):
-                if {"kg-callout-card", "kg-toggle-card"} & set(node.get("class") or []):
-                    self._paragraph(f"<p>{node.decode_contents()}</p>", body)
+                callout = {"kg-callout-card", "kg-toggle-card"} & set(node.get("class") or [])
+                if callout and not node.find("p"):
+                    # Ghost's own: an emoji and the text, each in a div of its own; one paragraph.
+                    parts = (c.decode_contents() if isinstance(c, Tag) else str(c) for c in node)
+                    self._paragraph(f"<p>{' '.join(parts)}</p>", body)
                 else:
                     self._blocks(node.contents, body)
             elif name == "pre":
                 body.warnings.append("preformatted text kept as a paragraph")
                 self._paragraph(
                     "<p>"
-                    + "<br>".join(_attr(line) for line in node.get_text().split("\n"))
+                    + "<br>".join(escape(line) for line in node.get_text().split("\n"))
                     + "</p>",
                     body,
                 )
             else:
                 self._kept_as_text(node, body)
         flush()
-
-
-def _attr(value):
-    return (
-        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
 
 
 def plain_text(html: str) -> str:

@@ -184,3 +184,18 @@ def test_providers_are_named():
 
 def test_titles_with_markup_become_plain_text():
     assert plain_text("A <em>bold</em>\n claim") == "A bold claim"
+
+
+def test_callouts_are_paragraphs_preformatted_text_keeps_its_lines_with_a_warning():
+    body = convert(
+        '<div class="kg-card kg-callout-card"><p>💡 Note <b>this</b></p></div>'
+        '<div class="kg-card kg-callout-card"><div class="kg-callout-emoji">💡</div>'
+        '<div class="kg-callout-text">Ghost\'s <a href="https://example.org/">own</a></div></div>'
+        "<pre><code>line 1\nline <2></code></pre>"
+    )
+    assert [b["value"] for b in body.blocks] == [
+        "<p>💡 Note <b>this</b></p>",
+        '<p>💡 Ghost\'s <a href="https://example.org/">own</a></p>',
+        "<p>line 1<br>line &lt;2&gt;</p>",
+    ]
+    assert body.warnings == ["preformatted text kept as a paragraph"]

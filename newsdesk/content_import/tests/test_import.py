@@ -487,3 +487,11 @@ def test_pages_go_under_the_page_the_old_site_put_them_under(base_site):
     assert StaticPage.objects.get(slug="team").url == "/about/team/"
     assert StaticPage.objects.get(slug="lost").url == "/lost/"
     assert Redirect.objects.get(old_path="/?page_id=2").redirect_page.specific.slug == "team"
+
+
+def test_authors_already_in_the_newsroom_are_bylined_not_doubled(base_site, tmp_path):
+    existing = Contributor.objects.create(name="Olena Writer", slug="olena-w", role="City desk")
+    report = import_file(write_export(tmp_path / "g.json", [post("p1", "one"), post("p2", "two")]))
+    assert report.made["authors"] == 0
+    assert Contributor.objects.count() == 1
+    assert {page.contributors[0] for page in ArticlePage.objects.all()} == {existing}
