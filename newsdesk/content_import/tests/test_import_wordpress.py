@@ -52,6 +52,7 @@ def test_stories_pages_authors_sections_tags_and_pictures(imported):
         "paragraph",  # the list
         "paragraph",  # the reusable block
         "embed",  # the uploaded video, as a link
+        "paragraph",  # the block of raw HTML, its script left out
     ]
     flood = ArticlePage.objects.get(slug="night-of-the-flood")
     assert flood.get_parent().specific == SectionPage.objects.get(slug="stories")
@@ -68,6 +69,13 @@ def test_stories_pages_authors_sections_tags_and_pictures(imported):
     assert about.url == "/about/"
     assert ethics.url == "/about/ethics/"
     assert about.live and ethics.live
+
+
+def test_hostile_html_in_the_export_never_reaches_a_reader(imported, client):
+    html = client.get("/city/council-votes-bridge/").content.decode()
+    assert "Read the council's papers." in html or "Read the council&#x27;s papers." in html
+    assert "alert(" not in html
+    assert "steal()" not in html
 
 
 def test_old_addresses_redirect_permanently(imported, client, settings):

@@ -145,6 +145,10 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
 <figure class="wp-block-video"><video controls src="https://ledger.example/wp-content/uploads/2013/01/crossing.mp4"></video></figure>
 <!-- /wp:video -->
 
+<!-- wp:html -->
+<p onclick="steal()">Read the council's papers.</p><script>alert("imported")</script>
+<!-- /wp:html -->
+
 <!-- wp:latest-posts /-->"""
 
 CLASSIC = """The flood came at night.
