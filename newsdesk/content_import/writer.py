@@ -295,13 +295,13 @@ class Writer:
             self.report.warnings[self._story] = warnings
         self._remember(item, page.pk, item.kind == Kind.STORY)
 
-    def write_or_report(self, item: Item) -> None:
+    def write_or_report(self, item: Item, *, second_pass: bool = False) -> None:
         """write(), but an item the site refuses (a field it does not take) is reported, not fatal."""
         # What the item may have made (its section, its authors) goes back with it.
         sections, contributors = dict(self.sections), dict(self.contributors)
         made = Counter(self.report.made)
         try:
-            self.write(item)
+            self.write(item, second_pass=second_pass)
         except ValidationError as error:
             # write()'s own transaction was rolled back: nothing of the item is kept.
             self.sections, self.contributors, self.report.made = sections, contributors, made
@@ -415,7 +415,7 @@ class Writer:
         # The ids first: each write empties its row's pending, under a cursor that would still read them.
         for pk in list(pending.values_list("pk", flat=True)):
             item = ImportedItem.objects.get(pk=pk).pending
-            self.write(_item_from_json(item), second_pass=True)
+            self.write_or_report(_item_from_json(item), second_pass=True)
 
 
 def import_export(
