@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +67,7 @@ class Report:
     skipped: Counter = field(default_factory=Counter)  # unchanged since the last run
     missing_pictures: dict[str, list[str]] = field(default_factory=dict)  # story → "url: why"
     warnings: dict[str, list[str]] = field(default_factory=dict)  # story → what was kept as text
+    not_imported: dict[str, str] = field(default_factory=dict)  # story → why
 
     def as_json(self) -> dict:
         """For keeping in a JSONField while an import runs in the worker."""
@@ -77,6 +79,7 @@ class Report:
             "skipped": dict(self.skipped),
             "missing_pictures": self.missing_pictures,
             "warnings": self.warnings,
+            "not_imported": self.not_imported,
         }
 
     @classmethod
@@ -89,6 +92,7 @@ class Report:
             skipped=Counter(data["skipped"]),
             missing_pictures=data["missing_pictures"],
             warnings=data["warnings"],
+            not_imported=data.get("not_imported", {}),
         )
 
     def counts(self) -> list[tuple[str, int, int, int]]:
@@ -109,6 +113,11 @@ class Report:
             lines.append("Pictures missing (the story was imported without them):")
             for story, pictures in self.missing_pictures.items():
                 lines += [f"  {story}:"] + [f"    {picture}" for picture in pictures]
+        if self.not_imported:
+            lines.append(
+                "Not imported (the rest of the import went on; nothing of these was kept):"
+            )
+            lines += [f"  {story}: {why}" for story, why in self.not_imported.items()]
         if self.warnings:
             lines.append("Kept as text or left out:")
             for story, warnings in self.warnings.items():
@@ -295,6 +304,18 @@ class Writer:
             self.report.warnings[self._story] = warnings
         self._remember(item, page.pk, item.kind == Kind.STORY)
 
+    def write_or_report(self, item: Item, *, second_pass: bool = False) -> None:
+        """write(), but an item the site refuses (a field it does not take) is reported, not fatal."""
+        # What the item may have made (its section, its authors) goes back with it.
+        sections, contributors = dict(self.sections), dict(self.contributors)
+        made = Counter(self.report.made)
+        try:
+            self.write(item, second_pass=second_pass)
+        except ValidationError as error:
+            # write()'s own transaction was rolled back: nothing of the item is kept.
+            self.sections, self.contributors, self.report.made = sections, contributors, made
+            self.report.not_imported[self._story] = "; ".join(error.messages)
+
     def _remember(self, item, page_id, is_story):
         for path in item.old_paths:
             self.pages[path_key(path)] = Target(page_id, is_story)
@@ -403,7 +424,7 @@ class Writer:
         # The ids first: each write empties its row's pending, under a cursor that would still read them.
         for pk in list(pending.values_list("pk", flat=True)):
             item = ImportedItem.objects.get(pk=pk).pending
-            self.write(_item_from_json(item), second_pass=True)
+            self.write_or_report(_item_from_json(item), second_pass=True)
 
 
 def import_export(
@@ -440,7 +461,7 @@ def import_export(
             while batch := list(islice(items, batch_size)):
                 with transaction.atomic():
                     for item in batch:
-                        writer.write(item)
+                        writer.write_or_report(item)
                 if progress:
                     progress(report)
             writer.second_pass()

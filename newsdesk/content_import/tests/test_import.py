@@ -495,3 +495,40 @@ def test_authors_already_in_the_newsroom_are_bylined_not_doubled(base_site, tmp_
     assert report.made["authors"] == 0
     assert Contributor.objects.count() == 1
     assert {page.contributors[0] for page in ArticlePage.objects.all()} == {existing}
+
+
+def test_an_item_the_site_refuses_is_reported_and_the_import_goes_on(
+    base_site, tmp_path, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+
+    from newsdesk.content_import.writer import Writer
+
+    real_page = Writer._page
+
+    def refusing_page(self, item, page, body):
+        page = real_page(self, item, page, body)  # made, then refused: it must not stay
+        if item.slug == "bad":
+            raise ValidationError("This field cannot be blank.")
+        return page
+
+    monkeypatch.setattr(Writer, "_page", refusing_page)
+    # The refused story comes first: the section and author it made must not stay, in the
+    # database or in what the import remembers for the stories after it.
+    path = write_export(
+        tmp_path / "g.json",
+        [post("p2", "bad", title="Bad"), post("p1", "good"), post("p3", "fine")],
+    )
+    output = run(path)
+    assert sorted(ArticlePage.objects.values_list("slug", flat=True)) == ["fine", "good"]
+    assert [s.url for s in SectionPage.objects.all()] == ["/stories/"]
+    assert all(
+        p.get_parent().specific == SectionPage.objects.get() for p in ArticlePage.objects.all()
+    )
+    assert Contributor.objects.count() == 1
+    assert "Authors: made 1" in output
+    assert "Sections: made 1" in output
+    assert not ImportedItem.objects.filter(source_id="p2").exists()
+    assert not Redirect.objects.filter(old_path="/bad").exists()
+    assert "Not imported" in output
+    assert "Bad (/bad/): This field cannot be blank." in output
