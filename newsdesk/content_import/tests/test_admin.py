@@ -14,6 +14,7 @@ from newsdesk.articles.models import ArticlePage, StaticPage
 from newsdesk.content_import.models import ContentImport
 from newsdesk.content_import.tests.substack_zip import BODIES, write_zip
 from newsdesk.content_import.tests.wxr import write_export
+from newsdesk.content_import.writer import Report
 from newsdesk.core.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +241,17 @@ def test_importing_is_for_staff_with_the_permission(client, editor_client, uploa
     assert client.get(UPLOAD_URL).status_code == 200
     assert client.get(uploaded + "progress/").status_code == 200
     assert "Import content" in client.get("/admin/").content.decode()
+
+
+def test_the_report_names_what_the_site_refused(editor_client, base_site):
+    report = Report(
+        format="WordPress WXR 1.2", not_imported={"Too long (/?p=3)": "title: too long"}
+    )
+    report.made["stories"] = 2
+    done = ContentImport.objects.create(file_name="x.xml", status="done", report=report.as_json())
+    page = html(editor_client.get(f"{UPLOAD_URL}{done.pk}/"))
+    assert (
+        page.select_one("#import-not-imported li").get_text() == "Too long (/?p=3): title: too long"
+    )
+    stories = page.select_one("#import-report tbody tr")
+    assert [td.get_text() for td in stories.select("td")] == ["2", "0", "0"]
