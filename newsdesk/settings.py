@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "newsdesk.mailcatcher",
     "newsdesk.narration",
     "newsdesk.members",
+    "newsdesk.content_import",
     "newsdesk.demo",
     "wagtail.contrib.settings",
     # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page
@@ -176,6 +177,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before the page cache, which would answer /?p=12 with the home page.
+    "newsdesk.content_import.middleware.WordPressAddressMiddleware",
     # Before sessions and authentication: a cached page is served without either.
     "newsdesk.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -390,6 +393,9 @@ STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStat
 # The largest subscriber list the admin accepts (about a million Ghost members);
 # `newsdesk import_subscribers` reads any size from the disk.
 SUBSCRIBER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+# The largest export (Ghost, WordPress, Substack) the admin accepts; `newsdesk
+# import_content` reads any size from the disk.
+CONTENT_IMPORT_MAX_BYTES = 200 * 1024 * 1024
 
 
 # Shared by every web and worker process (pages, rate limits, rendition lookups).
@@ -589,7 +595,8 @@ TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's own default, named for the limits below
 REQUEST_BODY_MAX_BYTES = 1024 * 1024
 REQUEST_BODY_MAX_BYTES_ADMIN = (
-    max(SUBSCRIBER_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE) + DATA_UPLOAD_MAX_MEMORY_SIZE
+    max(SUBSCRIBER_IMPORT_MAX_BYTES, CONTENT_IMPORT_MAX_BYTES, WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    + DATA_UPLOAD_MAX_MEMORY_SIZE
 )
 
 

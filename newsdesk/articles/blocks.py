@@ -1,5 +1,7 @@
 """The blocks an article body is made of."""
 
+from urllib.parse import urlsplit
+
 from django.utils.safestring import mark_safe
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -79,6 +81,56 @@ class RelatedStoryBlock(blocks.StructBlock):
         template = "articles/blocks/related_story.html"
 
 
+# The providers a reader recognises by name; any other is named by its host.
+EMBED_PROVIDERS = {
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "youtube-nocookie.com": "YouTube",
+    "vimeo.com": "Vimeo",
+    "twitter.com": "X",
+    "x.com": "X",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "tiktok.com": "TikTok",
+    "spotify.com": "Spotify",
+    "soundcloud.com": "SoundCloud",
+    "bsky.app": "Bluesky",
+    "threads.net": "Threads",
+    "datawrapper.de": "Datawrapper",
+    "flourish.studio": "Flourish",
+}
+
+
+def embed_provider(url: str) -> str:
+    host = (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
+    for domain, name in EMBED_PROVIDERS.items():
+        if host == domain or host.endswith("." + domain):
+            return name
+    return host
+
+
+class EmbedBlock(blocks.StructBlock):
+    """Something published elsewhere (a video, a post, a chart), shown as a link card.
+
+    No third-party frame or script: the site's Content-Security-Policy allows
+    neither, and the reader's visit is not reported to the provider until they
+    follow the link.
+    """
+
+    url = blocks.URLBlock(label="URL")
+    caption = blocks.CharBlock(required=False, max_length=500)
+
+    class Meta:
+        icon = "media"
+        label = "Embed (link card)"
+        template = "articles/blocks/embed.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["provider"] = embed_provider(value["url"])
+        return context
+
+
 class NewsletterSignupBlock(blocks.StructBlock):
     """A subscribe form in the body. The newsletters app, above this one, is named, not imported:
     its snippet, and its template, which renders the form."""
@@ -105,4 +157,5 @@ class ArticleBodyBlock(blocks.StreamBlock):
     pull_quote = PullQuoteBlock()
     image = FigureBlock()
     related_story = RelatedStoryBlock()
+    embed = EmbedBlock()
     newsletter_signup = NewsletterSignupBlock()

@@ -313,3 +313,21 @@ class ArticleCorrection(Orderable):
 
     def __str__(self):
         return self.text[:80]
+
+
+class StaticPage(Page):
+    """A page outside the news: about us, contact, a corrections policy.
+
+    Its body is made of the article's blocks, so what an editor places in a
+    story (and what an import brings) can be placed here too.
+    """
+
+    body = StreamField(ArticleBodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "articles.StaticPage"]
+    subpage_types = ["articles.StaticPage"]  # "About us" → "Our team"
+
+    class Meta:
+        verbose_name = "static page"

@@ -78,6 +78,7 @@ class Item:
     visibility: Visibility = Visibility.PUBLIC
     password: str = ""  # WordPress post password → Wagtail's password restriction
     parent_source_id: str = ""  # WordPress page hierarchies
+    warnings: list[str] = field(default_factory=list)  # what the reader could not keep as it was
 
 
 @dataclass

@@ -8,6 +8,11 @@ pictures straight from the bucket or the CDN in front of it; everything else is 
 """
 
 import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 from botocore.exceptions import ClientError
@@ -149,6 +154,22 @@ private_storage = PrivateStorage()
 def private_file_storage():
     """For a FileField's `storage`: a callable, so migrations name it rather than freeze it."""
     return private_storage
+
+
+@contextmanager
+def local_path(field_file) -> Iterator[Path]:
+    """A stored file as a path on this machine, for readers that need one (a zip, a streamed
+    parse): the file itself on the disk, a temporary copy of it from the bucket."""
+    try:
+        yield Path(field_file.path)
+        return
+    except NotImplementedError:  # object storage has no paths
+        pass
+    with tempfile.NamedTemporaryFile(suffix=Path(field_file.name).suffix) as copy:
+        with field_file.open("rb") as stored:
+            shutil.copyfileobj(stored, copy, 1024 * 1024)
+        copy.flush()
+        yield Path(copy.name)
 
 
 @receiver(setting_changed)

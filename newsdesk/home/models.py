@@ -18,7 +18,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["articles.SectionPage"]
+    subpage_types = ["articles.SectionPage", "articles.StaticPage"]
 
     content_panels = [
         *Page.content_panels,

@@ -25,6 +25,8 @@ MAY_IMPORT = {
     "home": {"curation", "newsletters", "search", "articles", "feed", *BELOW_ARTICLES},
     "members": {"newsletters", "articles", *BELOW_ARTICLES},
 }
+# Imports bring a whole archive: they publish as the demo does, and queue narration as a backlog.
+MAY_IMPORT["content_import"] = set(MAY_IMPORT)
 # The demo newsroom is the top: it fills every app with content.
 MAY_IMPORT["demo"] = set(MAY_IMPORT) - {"demo"}
 # The templates of the apps, by the first part of their names ("articles/..."), and
