@@ -45,6 +45,7 @@ from newsdesk.content_import.sources import (
     Status,
     Visibility,
 )
+from newsdesk.members.models import StoryAccess, Tier
 from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
@@ -301,7 +302,7 @@ class Writer:
             self.report.made["redirects"] += redirects
         warnings = item.warnings + body.warnings
         if warnings and not second_pass:
-            self.report.warnings[self._story] = warnings
+            self.report.warnings.setdefault(self._story, []).extend(warnings)
         self._remember(item, page.pk, item.kind == Kind.STORY)
 
     def write_or_report(self, item: Item, *, second_pass: bool = False) -> None:
@@ -383,6 +384,14 @@ class Writer:
             page.unpublish(user=self.user)
 
     def _restrict(self, item, page, record):
+        """Who may read it, as on the old site.
+
+        A members' or paid story keeps its gate (members' StoryAccess): its opening
+        is open to all, the rest to members. Pages, WordPress's private posts and
+        stories without a gate of their own stay behind a staff login; a post
+        password becomes Wagtail's password form.
+        """
+        gated = isinstance(page, ArticlePage) and item.status != Status.PRIVATE
         private = item.visibility != Visibility.PUBLIC or item.status == Status.PRIVATE
         restrictions = PageViewRestriction.objects.filter(page=page)
         if item.password:
@@ -392,6 +401,9 @@ class Writer:
                 restriction_type=PageViewRestriction.PASSWORD,
                 defaults={"password": item.password[:255]},
             )
+        elif private and gated:
+            restrictions.filter(restriction_type=PageViewRestriction.LOGIN).delete()
+            self._gate(item, page)
         elif private:
             if not restrictions.filter(restriction_type=PageViewRestriction.LOGIN).exists():
                 PageViewRestriction.objects.create(
@@ -402,6 +414,23 @@ class Writer:
             restrictions.filter(
                 restriction_type__in=[PageViewRestriction.LOGIN, PageViewRestriction.PASSWORD]
             ).delete()
+            StoryAccess.objects.filter(page=page).delete()
+
+    def _gate(self, item, page):
+        # An editor's later choice of tiers is theirs: a rerun only gates what has no gate.
+        if StoryAccess.objects.filter(page=page).exists():
+            return
+        if item.visibility == Visibility.MEMBERS:
+            StoryAccess.objects.create(page=page, level=StoryAccess.Level.MEMBERS)
+            return
+        access = StoryAccess.objects.create(page=page, level=StoryAccess.Level.TIERS)
+        paid_tiers = Tier.objects.filter(is_free=False)
+        access.tiers.set(paid_tiers)
+        if not paid_tiers:
+            self.report.warnings.setdefault(self._story, []).append(
+                "For paying members, and no paid tier exists yet: nobody may read it whole "
+                "until its tiers are chosen (Members → Gated stories)."
+            )
 
     def _redirect(self, item, page):
         new_path = page.url_path[len(self.home.url_path) - 1 :]

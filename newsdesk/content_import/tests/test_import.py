@@ -174,23 +174,48 @@ def test_drafts_stay_drafts_scheduled_stories_are_scheduled(base_site, tmp_path)
     assert later.latest_revision.approved_go_live_at == datetime(2099, 1, 1, 8, tzinfo=UTC)
 
 
-def test_members_and_paid_stories_are_behind_a_login_with_their_visibility_kept(
-    base_site, tmp_path, client
-):
+def test_members_and_paid_stories_keep_their_gate(base_site, tmp_path, client):
+    from newsdesk.members.models import StoryAccess, Tier
+
+    supporter = Tier.objects.create(
+        name="Supporter", slug="supporter", monthly_price=500, yearly_price=5000, currency="EUR"
+    )
+    paragraphs = [paragraph(text(f"Paragraph {n}.")) for n in range(1, 6)]
     path = write_export(
         tmp_path / "g.json",
-        [post("p1", "members", visibility="members"), post("p2", "paid", visibility="tiers")],
+        [
+            post("p1", "members", visibility="members", body=lexical(*paragraphs)),
+            post("p2", "paid", visibility="tiers"),
+        ],
         posts_tags=POLITICS,
     )
     run(path)
-    for slug, visibility in (("members", "members"), ("paid", "paid")):
-        page = ArticlePage.objects.get(slug=slug)
-        assert page.imported_from.visibility == visibility
-        restriction = PageViewRestriction.objects.get(page=page)
-        assert restriction.restriction_type == PageViewRestriction.LOGIN
-    response = client.get("/politics/members/")
-    assert response.status_code == 302
-    assert "login" in response["Location"]
+    members = ArticlePage.objects.get(slug="members")
+    paid = ArticlePage.objects.get(slug="paid")
+    assert members.imported_from.visibility == "members"
+    assert paid.imported_from.visibility == "paid"
+    assert not PageViewRestriction.objects.filter(page__in=[members, paid]).exists()
+    assert StoryAccess.objects.get(page=members).level == StoryAccess.Level.MEMBERS
+    paid_access = StoryAccess.objects.get(page=paid)
+    assert paid_access.level == StoryAccess.Level.TIERS
+    assert list(paid_access.tiers.all()) == [supporter]
+    # Its opening is there for everyone, the rest behind the gate.
+    html = client.get("/politics/members/").content.decode()
+    assert "Paragraph 1." in html and "Paragraph 5." not in html
+    assert "The rest of this story is for" in html
+
+
+def test_an_editors_choice_of_tiers_survives_a_rerun(base_site, tmp_path):
+    from newsdesk.members.models import StoryAccess
+
+    path = write_export(tmp_path / "g.json", [post("p2", "paid", visibility="paid")])
+    output = run(path)
+    assert "no paid tier exists yet" in output
+    access = StoryAccess.objects.get(page__slug="paid")
+    access.level = StoryAccess.Level.MEMBERS
+    access.save()
+    run(path)
+    assert StoryAccess.objects.get(page__slug="paid").level == StoryAccess.Level.MEMBERS
 
 
 def test_a_rerun_changes_nothing_and_duplicates_nothing(base_site, tmp_path, images_dir):

@@ -1,11 +1,11 @@
 """A Substack export imported with `newsdesk import_content`."""
 
 import pytest
-from wagtail.models import PageViewRestriction
 
 from newsdesk.articles.models import ArticlePage
 from newsdesk.content_import.tests.substack_zip import write_zip
 from newsdesk.content_import.tests.test_import import run, state
+from newsdesk.members.models import StoryAccess
 from newsdesk.people.models import Contributor
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_stories_bylined_to_one_contributor(imported):
     assert not ArticlePage.objects.get(slug="notes-for-next-week").live
 
 
-def test_old_addresses_redirect_and_paid_posts_need_a_login(imported, client):
+def test_old_addresses_redirect_and_paid_posts_keep_their_gate(imported, client):
     response = client.get("/p/the-ferry-timetable")
     assert response.status_code == 301
     assert response["Location"] == "/stories/the-ferry-timetable/"
@@ -60,8 +60,10 @@ def test_old_addresses_redirect_and_paid_posts_need_a_login(imported, client):
     ):
         page = ArticlePage.objects.get(slug=slug)
         assert page.imported_from.visibility == visibility
-        assert PageViewRestriction.objects.get(page=page).restriction_type == "login"
-        assert client.get(page.url).status_code == 302
+        assert StoryAccess.objects.get(page=page).level == (
+            StoryAccess.Level.MEMBERS if visibility == "members" else StoryAccess.Level.TIERS
+        )
+        assert "The rest of this story is for" in client.get(page.url).content.decode()
 
 
 def test_a_rerun_duplicates_nothing(imported):
