@@ -8,6 +8,7 @@ and signing readers up.
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -401,3 +402,21 @@ def test_a_postgresql_backup_taken_while_written_to_restores_into_a_new_database
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as server:
             for name in names:
                 server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_nightly_unit_runs_a_dated_backup(backed_up, tmp_path):
+    site, _ = backed_up
+    unit = (Path(__file__).parents[3] / "deploy/systemd/newsdesk-backup.service").read_text()
+    command = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    args = command.removeprefix("ExecStart=").split()
+    assert args[:4] == [
+        "/srv/newsdesk/.venv/bin/newsdesk",
+        "backup",
+        "--into",
+        "/srv/newsdesk/backups",
+    ]
+    assert args[4:] == ["--keep", "14"]
+    newsdesk(embedded_env(site), *args[1:3], str(tmp_path), *args[4:])
+    (made,) = tmp_path.iterdir()
+    assert re.fullmatch(r"newsdesk-\d{8}T\d{6}Z", made.name)
+    assert json.loads((made / "manifest.json").read_text())["rows"]["articles_articlepage"] == 14
