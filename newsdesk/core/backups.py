@@ -205,10 +205,10 @@ def take_backup(dest: Path, log: Callable[[str], None] = lambda line: None) -> d
     # Written beside its destination and renamed at the end: a backup that stopped
     # halfway is never found under the name of a complete one.
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    partial = work.with_name(work.name + ".tar")
     try:
         manifest = _write_backup(work, log)
         if as_tar:
-            partial = work.with_suffix(".tar")
             with tarfile.open(partial, "w") as tar:
                 for path in sorted(work.rglob("*")):
                     tar.add(path, arcname=path.relative_to(work).as_posix(), recursive=False)
@@ -218,6 +218,7 @@ def take_backup(dest: Path, log: Callable[[str], None] = lambda line: None) -> d
             work.rename(dest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        partial.unlink(missing_ok=True)
     return manifest
 
 
