@@ -417,6 +417,6 @@ def test_the_nightly_unit_runs_a_dated_backup(backed_up, tmp_path):
     ]
     assert args[4:] == ["--keep", "14"]
     newsdesk(embedded_env(site), *args[1:3], str(tmp_path), *args[4:])
-    (made,) = tmp_path.iterdir()
+    (made,) = (path for path in tmp_path.iterdir() if path.name.startswith("newsdesk-"))
     assert re.fullmatch(r"newsdesk-\d{8}T\d{6}Z", made.name)
     assert json.loads((made / "manifest.json").read_text())["rows"]["articles_articlepage"] == 14
