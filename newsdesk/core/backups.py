@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -44,6 +45,7 @@ MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 # Static files are rebuilt by `collectstatic` from the code; everything else is data.
 NOT_BACKED_UP = {"staticfiles"}
+TABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def storage_aliases() -> list[str]:
@@ -334,6 +336,18 @@ def _verified(folder: Path, manifest: dict) -> dict:
             f"This backup is of the {manifest['profile']} profile and this newsdesk runs the "
             f"{settings.PROFILE} profile; restore it into a newsdesk of the same profile."
         )
+    # Table names go into the counting queries: only plain names.
+    if not all(TABLE_NAME.fullmatch(table) for table in manifest["rows"]) or not all(
+        isinstance(count, int) for count in manifest["rows"].values()
+    ):
+        raise CommandError(f"{folder / MANIFEST} has a table name or row count that is not one.")
+    aliases = storage_aliases()
+    for entry in manifest["files"]:
+        if entry["storage"] not in aliases:
+            raise CommandError(
+                f"The backup has files of the storage {entry['storage']!r}, which is not in "
+                f"STORAGES here ({', '.join(aliases)})."
+            )
     entries = [manifest["database"], *manifest["files"]]
     if "secret_key" in manifest:
         entries.append(manifest["secret_key"])

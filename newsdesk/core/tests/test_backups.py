@@ -252,6 +252,14 @@ def test_a_backup_with_a_missing_file_or_a_broken_manifest_is_refused(backed_up,
     assert "private/narration/1/sample.mp3 is missing from the backup" in result.stderr
 
     manifest = json.loads((copy / "manifest.json").read_text())
+    for key, value, error in [
+        ("rows", {'x"; DROP TABLE auth_user; --': 1}, "a table name or row count that is not one"),
+        ("files", [{**manifest["files"][0], "storage": "elsewhere"}], "the storage 'elsewhere'"),
+    ]:
+        (copy / "manifest.json").write_text(json.dumps({**manifest, key: value}))
+        result = newsdesk(embedded_env(tmp_path / "target"), "restore", str(copy), check=False)
+        assert error in result.stderr
+
     manifest["files"][0]["path"] = "../../etc/passwd"
     (copy / "manifest.json").write_text(json.dumps(manifest))
     result = newsdesk(embedded_env(tmp_path / "target"), "restore", str(copy), check=False)
