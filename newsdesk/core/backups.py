@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.apps import apps
 from django.conf import settings
@@ -38,6 +39,7 @@ from django.core.files.storage import Storage, storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
 
 FORMAT = 1
@@ -46,6 +48,8 @@ CHUNK = 1024 * 1024
 # Static files are rebuilt by `collectstatic` from the code; everything else is data.
 NOT_BACKED_UP = {"staticfiles"}
 TABLE_NAME = re.compile(r"[A-Za-z0-9_]+")
+# Counting reads the copy made by SQLite's backup API directly, or the live database.
+Cursor = sqlite3.Cursor | CursorWrapper
 
 
 def storage_aliases() -> list[str]:
@@ -68,7 +72,7 @@ def walk(storage: Storage, path: str = "") -> Iterator[str]:
         yield from walk(storage, f"{path}{directory}/")
 
 
-def copy_hashed(source, target) -> tuple[str, int]:
+def copy_hashed(source: IO[bytes], target: IO[bytes]) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     while chunk := source.read(CHUNK):
         digest.update(chunk)
@@ -107,7 +111,7 @@ def newsdesk_tables() -> set[str]:
     }
 
 
-def count_rows(cursor, tables: list[str]) -> dict[str, int]:
+def count_rows(cursor: Cursor, tables: list[str]) -> dict[str, int]:
     counts = {}
     for table in tables:
         cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
@@ -115,7 +119,7 @@ def count_rows(cursor, tables: list[str]) -> dict[str, int]:
     return counts
 
 
-def applied_migrations(cursor) -> dict[str, list[str]]:
+def applied_migrations(cursor: Cursor) -> dict[str, list[str]]:
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, id")
     applied: dict[str, list[str]] = {}
     for app, name in cursor.fetchall():
