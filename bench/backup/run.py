@@ -13,7 +13,9 @@ picture library), kept between runs:
 It times `newsdesk backup` and `newsdesk restore` (into an empty database and data
 folder), and as the reference, in the same run, the bare copy of the same data:
 `pg_dump --format=custom` and `pg_restore` (embedded: SQLite's backup API from
-Python), plus `cp -r` of the media folder.
+Python), plus `cp -r` of the media folder; and `newsdesk check`, newsdesk's start-up
+alone, which both commands pay. Each figure is wall and CPU seconds of the processes
+run (not PostgreSQL's own): on a shared machine the CPU seconds are the steadier.
 """
 
 import argparse

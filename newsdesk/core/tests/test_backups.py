@@ -157,10 +157,26 @@ def assert_restored(manifest, backup_dir, restored_cursor, media_dirs):
     assert files_named(restored_cursor) <= in_backup
 
 
-def test_a_backup_taken_while_the_site_is_written_to_restores_whole(tmp_path):
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory):
+    """The data folder of a demo newsroom with a document and a private file, made once."""
+    folder = tmp_path_factory.mktemp("newsroom")
+    make_newsroom(embedded_env(folder))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def backed_up(newsroom, tmp_path_factory):
+    """The newsroom's data folder and a backup of it."""
+    backup = tmp_path_factory.mktemp("backed-up") / "backup"
+    newsdesk(embedded_env(newsroom), "backup", str(backup))
+    return newsroom, backup
+
+
+def test_a_backup_taken_while_the_site_is_written_to_restores_whole(newsroom, tmp_path):
     source, target, dest = tmp_path / "site", tmp_path / "restored", tmp_path / "backup"
+    shutil.copytree(newsroom, source)
     env = embedded_env(source)
-    make_newsroom(env)
     result, before, after = backup_while_writing(env, dest, tmp_path)
     # The backup ran while stories, pictures and readers were being added.
     assert after > before >= 3, (before, after)
@@ -206,16 +222,6 @@ def test_a_backup_taken_while_the_site_is_written_to_restores_whole(tmp_path):
         f"c.get('{story}', HTTP_HOST='localhost').status_code)",
     )
     assert check.stdout.splitlines()[-1] == "200 200"
-
-
-@pytest.fixture(scope="module")
-def backed_up(tmp_path_factory):
-    """A demo newsroom's data folder and a backup of it."""
-    folder = tmp_path_factory.mktemp("backed-up")
-    env = embedded_env(folder / "site")
-    make_newsroom(env)
-    newsdesk(env, "backup", str(folder / "backup"))
-    return folder / "site", folder / "backup"
 
 
 def assert_untouched(data_dir):
