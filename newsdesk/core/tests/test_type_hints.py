@@ -7,6 +7,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]
 SERVICE_MODULES = [
+    "core/backups.py",
     "articles/listings.py",
     "articles/text.py",
     "curation/models.py",
