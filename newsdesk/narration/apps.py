@@ -10,8 +10,9 @@ class NarrationConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 
-        from newsdesk.core import slots
+        from newsdesk.core import metrics, slots
         from newsdesk.core.pagecache import cache_view
+        from newsdesk.narration import metrics as narration_metrics
         from newsdesk.narration.models import Narration
         from newsdesk.narration.signals import narrate_on_publish, remove_files_of_deleted
 
@@ -22,3 +23,8 @@ class NarrationConfig(AppConfig):
         for name in ("podcast_feed", "section_podcast_feed"):
             cache_view(name, lambda kwargs: ["feeds"])
         slots.fill("feeds", "narration/podcast_links.html")
+        metrics.register_gauge(
+            "newsdesk_narration_backlog",
+            "Stories waiting for their narration, or being narrated, by status.",
+            narration_metrics.backlog,
+        )
