@@ -47,6 +47,14 @@ class AccessLogger(Logger):
             key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()
         }
 
+    def _set_handler(self, log, output, fmt, stream=None):
+        """gunicorn's own lines (starting, a worker's timeout) as JSON too, in production."""
+        if log is self.error_log and settings.LOG_JSON:
+            from newsdesk.core.logs import JsonFormatter  # which uses this module's redact
+
+            fmt = JsonFormatter()
+        super()._set_handler(log, output, fmt, stream)
+
     def access(self, resp, req, environ, request_time):
         if environ.get("PATH_INFO") in PROBES and str(resp.status).startswith("2"):
             return

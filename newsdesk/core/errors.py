@@ -17,7 +17,8 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from newsdesk.core.accesslog import redact
 
 FILTERED = "[Filtered]"
-EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Without "=", "&" and "?", which a query string puts before an address ("email=...").
+EMAIL = re.compile(r"[\w.!#$%'*+/^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 EMAIL_REDACTED = "[email]"
 # Bearer tokens and basic credentials in a string (a header quoted in a message), and a URL's password.
 CREDENTIALS = re.compile(r"(?i)\b(bearer|basic|token)\s+[\w.~+/=-]+")
@@ -74,11 +75,10 @@ def init_sentry(dsn: str, environment: str) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration()],
-        # Readers' addresses, cookies and the user's details are never sent (scrub checks again).
-        send_default_pii=False,
+        # No user details and no request bodies (readers' forms) are collected; scrub checks again.
+        data_collection={"user_info": False, "http_bodies": []},
         before_send=scrub,
         before_send_transaction=scrub,
         # Error reports only: no performance tracing, which would send every request's path.
         traces_sample_rate=0,
-        max_request_body_size="never",
     )

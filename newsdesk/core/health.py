@@ -35,7 +35,13 @@ class NotReady(Exception):
 
 
 def check_database() -> None:
-    """SELECT 1 through the pool, waiting at most TIMEOUT for a connection, then the migrations."""
+    """The database answers, and has every migration of this code applied."""
+    ping_database()
+    check_migrations(connections[DEFAULT_DB_ALIAS])
+
+
+def ping_database() -> None:
+    """SELECT 1 through the pool, waiting at most TIMEOUT for a connection."""
     connection = connections[DEFAULT_DB_ALIAS]
     pool = getattr(connection, "pool", None)
     if pool is not None:
@@ -46,7 +52,6 @@ def check_database() -> None:
     else:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    check_migrations(connection)
 
 
 _migrations_applied = set()

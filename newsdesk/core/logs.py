@@ -41,13 +41,17 @@ class RequestIdMiddleware:
 
     def __call__(self, request):
         request.id = request_id_for(request)
-        token = current_request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            current_request.reset(token)
+        # Kept until the response is closed (forget_request), not only while the middleware
+        # runs: Django logs a 4xx or 5xx ("Not Found: ...") once the middleware has returned.
+        current_request.set(request)
+        response = self.get_response(request)
         response[HEADER] = request.id
         return response
+
+
+def forget_request(**kwargs):
+    """request_finished: the lines logged after it are no request's."""
+    current_request.set(None)
 
 
 def staff_user_id(request):

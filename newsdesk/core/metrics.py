@@ -35,6 +35,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 
 from newsdesk.core.clientaddress import client_address
+from newsdesk.core.health import ping_database
 
 logger = logging.getLogger(__name__)
 
@@ -134,9 +135,25 @@ def task_queue_samples():
 
 
 class ScrapeTimeCollector:
-    """The task queues and the registered gauges, read when metrics are scraped."""
+    """The task queues and the registered gauges, read when metrics are scraped.
+
+    They read the database: with it away, each would wait for the pool's whole
+    timeout, and the scrape would time out. Asked first, with a short timeout,
+    it leaves them out, and `newsdesk_database_up` says why.
+    """
 
     def collect(self):
+        try:
+            ping_database()
+        except Exception as error:
+            logger.warning("Metrics read from the database left out: %s", type(error).__name__)
+            yield GaugeMetricFamily(
+                "newsdesk_database_up", "Whether the database answered this scrape.", value=0
+            )
+            return
+        yield GaugeMetricFamily(
+            "newsdesk_database_up", "Whether the database answered this scrape.", value=1
+        )
         depth = GaugeMetricFamily(
             "newsdesk_task_queue_depth", "Tasks waiting in each queue.", labels=["queue"]
         )

@@ -114,6 +114,11 @@ def test_readyz_reports_postgresql_going_away_within_two_seconds(
             assert seconds < 2.5
             # The process itself is fine: a supervisor must not restart it for this.
             assert fetch(web.url + "/healthz")[0] == 200
+        # Metrics read from the database are left out, rather than time the scrape out.
+        started = time.monotonic()
+        status, _, body = fetch(web.url + "/metrics")
+        assert status == 200 and b"newsdesk_database_up 0.0" in body
+        assert b"newsdesk_http_requests_total" in body and time.monotonic() - started < 2.5
 
         database_proxy.restart_ends()
         wait_until(lambda: readyz(web.url)[0] == 200, 15, "/readyz did not recover")
