@@ -1,10 +1,12 @@
 """/healthz and /readyz: the process answers, and the services it needs answer, quickly either way."""
 
+import io
 import json
 import time
 
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -153,3 +155,25 @@ def test_readyz_reports_redis_going_away_within_two_seconds(
         wait_until(lambda: readyz(web.url)[0] == 200, 15, "/readyz did not recover")
     finally:
         stop(web)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_health_asks_a_running_server(live_server, mail_catcher):
+    out = io.StringIO()
+    call_command("check_health", url=live_server.url, stdout=out)
+    assert json.loads(out.getvalue()) == {"status": "ok"}
+    call_command("check_health", "--ready", url=live_server.url, stdout=out)
+    with pytest.raises(CommandError, match="no answer"):
+        started = time.monotonic()
+        call_command("check_health", "--wait", "1", url=f"http://127.0.0.1:{free_port()}")
+    assert 1 <= time.monotonic() - started < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_health_fails_with_what_readyz_says(live_server, settings):
+    settings.EMAIL_BACKEND = "newsdesk.core.smtp.EmailBackend"
+    settings.EMAIL_PORT = free_port()  # nothing listens there
+    with pytest.raises(CommandError, match=r"/readyz: 503 .*\"failed\": \[\"mail\"\]"):
+        call_command("check_health", "--ready", url=live_server.url)
+    with pytest.raises(CommandError, match="--wait must be"):
+        call_command("check_health", "--wait", "-1")
