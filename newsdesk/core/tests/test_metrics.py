@@ -3,6 +3,7 @@
 import ipaddress
 import json
 import os
+import re
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from newsdesk.narration.models import Narration
 from newsdesk.newsletters.tests.test_issue_pages import WEBHOOK, esp, post_hook  # noqa: F401
 
 from .servers import (
+    REPOSITORY,
     database_url_of,
     fetch,
     output_of,
@@ -192,3 +194,23 @@ def test_several_web_processes_add_up_and_log_json(tmp_path, collected_static):
     # Probes that succeed are not logged; the one 404 is.
     assert not [line for line in lines if line.get("path") == "/healthz"]
     assert env["SECRET_KEY"] not in output
+
+
+@pytest.mark.django_db
+def test_the_grafana_dashboard_shows_metrics_that_exist(client):
+    dashboard = json.loads((REPOSITORY / "deploy" / "grafana-dashboard.json").read_text())
+    exprs = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    used = {name for expr in exprs for name in re.findall(r"newsdesk_\w+", expr)}
+    exposed = {
+        sample.name
+        for family in text_string_to_metric_families(scrape(client))
+        for sample in family.samples
+    }
+    # A counter or histogram never incremented in this process has no sample yet: its family counts.
+    exposed |= {family.name for family in text_string_to_metric_families(scrape(client))}
+    missing = {
+        name
+        for name in used
+        if name not in exposed and re.sub(r"_(bucket|count|sum|total)$", "", name) not in exposed
+    }
+    assert not missing and len(used) >= 10
