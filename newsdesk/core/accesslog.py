@@ -64,9 +64,9 @@ class AccessLogger(Logger):
         entry = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "client": atoms["h"],
+            "request": atoms["r"],  # method, path with its query, protocol
             "method": atoms["m"],
             "path": atoms["U"],
-            "query": atoms["q"],
             "status": int(atoms["s"]),
             "bytes": atoms["B"] or 0,
             "duration_ms": atoms["M"],
