@@ -110,7 +110,7 @@ def task_queue_samples():
 
         for name in settings.TASK_QUEUES:
             queue = django_rq.get_queue(name)
-            first = queue.get_jobs(0, 0)
+            first = queue.get_jobs(0, 1)
             oldest = first[0].enqueued_at if first else None
             if oldest is None:
                 yield name, queue.count, 0.0

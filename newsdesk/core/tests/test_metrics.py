@@ -8,13 +8,14 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
+import django_rq
 import pytest
 from django.db import connection
-from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 from prometheus_client.parser import text_string_to_metric_families
 
+from newsdesk.core.queues import uses_rq
 from newsdesk.narration.models import Narration
 from newsdesk.newsletters.tests.test_issue_pages import WEBHOOK, esp, post_hook  # noqa: F401
 
@@ -83,16 +84,29 @@ def test_a_page_cache_hit_counts_as_a_hit(client, settings, publish_article):
     assert "12345" not in after and article.url not in after  # labels are route names, not paths
 
 
+def age_oldest_task(delta):
+    """Makes the oldest waiting task of the default queue older by delta, in whichever queue holds it."""
+    if uses_rq():
+        job = django_rq.get_queue("default").get_jobs(0, 1)[0]
+        job.enqueued_at -= delta
+        job.save()
+    else:
+        oldest = DBTaskResult.objects.order_by("enqueued_at").first()
+        DBTaskResult.objects.filter(pk=oldest.pk).update(enqueued_at=oldest.enqueued_at - delta)
+
+
 @pytest.mark.django_db
-def test_the_task_queues_depth_and_the_age_of_their_oldest_task(client):
+def test_the_task_queues_depth_and_the_age_of_their_oldest_task(
+    client, django_capture_on_commit_callbacks
+):
+    """On the database queue (embedded run) and on RQ (production run) alike."""
     empty = scrape(client)
     assert value(empty, "newsdesk_task_queue_depth", queue="default") == 0
     assert value(empty, "newsdesk_task_queue_oldest_age_seconds", queue="default") == 0
-    waiting_task.enqueue()
-    waiting_task.enqueue()
-    DBTaskResult.objects.filter(pk=DBTaskResult.objects.order_by("enqueued_at").first().pk).update(
-        enqueued_at=timezone.now() - timedelta(minutes=5)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # RQ's queue takes them at the commit
+        waiting_task.enqueue()
+        waiting_task.enqueue()
+    age_oldest_task(timedelta(minutes=5))
     text = scrape(client)
     assert value(text, "newsdesk_task_queue_depth", queue="default") == 2
     assert value(text, "newsdesk_task_queue_depth", queue="mail") == 0
