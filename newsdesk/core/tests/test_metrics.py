@@ -163,7 +163,7 @@ def request_with(url, headers, method="GET"):
 
 @pytest.mark.production
 @pytest.mark.django_db(transaction=True)
-def test_several_web_processes_add_up_and_log_json(tmp_path, collected_static):
+def test_several_web_processes_add_up_and_log_json(tmp_path, collected_static, base_site):
     env = production_env(tmp_path, database_url_of(connection), None)
     env["WEB_CONCURRENCY"], env["PROMETHEUS_MULTIPROC_DIR"] = "2", str(tmp_path / "metrics")
     os.mkdir(env["PROMETHEUS_MULTIPROC_DIR"])
