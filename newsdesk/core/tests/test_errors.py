@@ -3,6 +3,9 @@
 import gzip
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -115,3 +118,28 @@ def test_scrub_takes_out_what_names_or_shows_a_secret():
     assert scrubbed["extra"] == {"api_key": "[Filtered]", "count": 3}
     assert scrubbed["message"] == "Sent to [email] with Authorization: Bearer [Filtered]"
     assert scrubbed["breadcrumbs"]["values"][0]["message"] == "GET /newsletters/confirm/[signed]/"
+
+
+def test_sentry_dsn_in_the_environment_turns_reporting_on_with_the_scrubber(tmp_path):
+    script = (
+        "import django, sentry_sdk; django.setup(); client = sentry_sdk.get_client(); "
+        "print(client.is_active(), client.dsn, getattr(client.options['before_send'], "
+        "'__qualname__', None), client.options['environment'])"
+    )
+    env = {
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL"}
+        },
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        "NEWSDESK_DATA_DIR": str(tmp_path),
+    }
+    run = lambda extra: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", script], env={**env, **extra}, capture_output=True, text=True
+    )
+    on = run({"SENTRY_DSN": "http://publickey@127.0.0.1:9/1"})
+    assert on.stdout.split() == ["True", "http://publickey@127.0.0.1:9/1", "scrub", "embedded"], (
+        on.stderr
+    )
+    assert run({}).stdout.split()[0] == "False"
