@@ -171,9 +171,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Around everything else: every log line of a request carries its id, every response is counted.
+    "newsdesk.core.logs.RequestIdMiddleware",
+    "newsdesk.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # On every response, kept pages included: the header is not part of what is kept.
     "newsdesk.core.csp.ContentSecurityPolicyMiddleware",
+    # /healthz, /readyz, /metrics: answered without the page cache, sessions or the database.
+    "newsdesk.core.middleware.ServiceEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -612,6 +617,22 @@ def _networks(name, default):
 
 TRUSTED_PROXIES = _networks("NEWSDESK_TRUSTED_PROXIES", ["127.0.0.0/8", "::1"])
 
+# /metrics (Prometheus) answers clients at these addresses (core/clientaddress.py: the reader
+# behind a trusted proxy, never the proxy), or any client sending `Authorization: Bearer <token>`.
+METRICS_ALLOWED = _networks("NEWSDESK_METRICS_ALLOWED", ["127.0.0.0/8", "::1"])
+METRICS_TOKEN = os.environ.get("NEWSDESK_METRICS_TOKEN", "")
+# Where gunicorn's processes keep their counters for a scrape to add up; `newsdesk web` makes
+# a folder of its own for each start (inside this one, when it is set), and removes it at exit.
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+# Errors reported to Sentry (or a compatible service), with readers' addresses, tokens,
+# cookies and signed values taken out first (core/errors.py).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from newsdesk.core.errors import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=PROFILE)
+
 if PROFILE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = NEWSDESK_SITE_URL.startswith("https://")
@@ -671,3 +692,9 @@ if PROFILE == "embedded" and not NEWSDESK_LOG_LEVEL:
     # Pages not found are in the access log (NEWSDESK_ACCESS_LOG): what `make run` shows
     # is what a person acts on, server errors among it.
     LOGGING["loggers"]["django.request"] = {"level": "ERROR"}
+# Logs as one JSON object per line (Django's and gunicorn's access log): in production.
+LOG_JSON = PROFILE == "production"
+if LOG_JSON:
+    # One JSON object per line, with the request id, for the log collector (core/logs.py).
+    LOGGING["formatters"] = {"json": {"()": "newsdesk.core.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"

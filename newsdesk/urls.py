@@ -3,12 +3,16 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from newsdesk.core.views import favicon, serve_media
+from newsdesk.core.views import favicon, healthz, metrics_view, readyz, serve_media
 
 handler500 = "newsdesk.core.views.server_error"
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
+    # Answered before the middleware that needs the database or the cache (core/middleware.py).
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletters/", include("newsdesk.newsletters.urls")),

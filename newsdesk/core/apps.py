@@ -14,10 +14,12 @@ class CoreConfig(AppConfig):
         # Before any URLconf is read: app URLs and Wagtail hooks use <id:...>.
         register_converter(IdConverter, "id")
 
+        from django.core.signals import request_finished
         from django.db.models.signals import pre_delete
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from newsdesk.core import renewal
+        from newsdesk.core.logs import forget_request
         from newsdesk.core.models import NewsroomSettings
         from newsdesk.core.pagecache import NEWSROOM
 
@@ -25,6 +27,7 @@ class CoreConfig(AppConfig):
         page_unpublished.connect(renewal.on_page_published_or_unpublished)
         post_page_move.connect(renewal.on_page_moved)
         pre_delete.connect(renewal.on_page_deleted)
+        request_finished.connect(forget_request, dispatch_uid="core.forget_request")
         renewal.renews(NewsroomSettings, lambda settings: {NEWSROOM})
 
         from wagtail.admin.views.mixins import SpreadsheetExportMixin

@@ -45,3 +45,9 @@ def client_address(meta):
             if not _trusted(forwarded):
                 break
     return str(address)
+
+
+def from_trusted_proxy(meta):
+    """Whether the request came straight from a proxy in NEWSDESK_TRUSTED_PROXIES (its headers are believed)."""
+    address = _parse(meta.get("REMOTE_ADDR"))
+    return address is not None and _trusted(address)

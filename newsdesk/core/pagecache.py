@@ -40,6 +40,8 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
+from newsdesk.core.metrics import PAGE_CACHE
+
 GENERATION_KEY = "pagecache:tag:{}"
 ENTRY_KEY = "pagecache:page:{}"
 PARAMETERS_KEY = "pagecache:parameters:{}"
@@ -319,7 +321,9 @@ class PageCacheMiddleware:
             for name, value in entry["headers"]:
                 response[name] = value
             response["X-Page-Cache"] = "hit"
+            PAGE_CACHE.labels("hit").inc()
             return response
+        PAGE_CACHE.labels("miss").inc()
 
         started = time.time()
         request.page_cache_tags = set()

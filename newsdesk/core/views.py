@@ -7,10 +7,13 @@ from pathlib import Path
 from csp.decorators import csp_update
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from newsdesk.core import health, metrics
 from newsdesk.core.outages import unavailable_service_error
 
 # Positions beyond 18 digits (an exabyte) are no range this server understands:
@@ -110,3 +113,32 @@ def server_error(request):
         response = HttpResponse(loader.get_template("500.html").render(), status=500)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """The process answers: for a supervisor or load balancer deciding whether to restart it."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_safe
+def readyz(request):
+    """The services this process needs answer: 200, or 503 naming what failed (core/health.py)."""
+    ready, checks = health.readiness()
+    failed = [name for name, result in checks.items() if not result["ok"]]
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@never_cache
+@require_safe
+def metrics_view(request):
+    """Prometheus metrics, for the addresses in NEWSDESK_METRICS_ALLOWED or the bearer of NEWSDESK_METRICS_TOKEN."""
+    if not metrics.may_scrape(request):
+        return HttpResponse("Forbidden.\n", status=403, content_type="text/plain")
+    body, content_type = metrics.exposition()
+    return HttpResponse(body, content_type=content_type)

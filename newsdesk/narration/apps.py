@@ -10,8 +10,9 @@ class NarrationConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 
-        from newsdesk.core import queues, slots
+        from newsdesk.core import metrics, queues, slots
         from newsdesk.core.pagecache import cache_view
+        from newsdesk.narration import metrics as narration_metrics
         from newsdesk.narration.models import Narration
         from newsdesk.narration.signals import narrate_on_publish, remove_files_of_deleted
         from newsdesk.narration.tasks import narrate_article
@@ -27,4 +28,9 @@ class NarrationConfig(AppConfig):
         # low priority, so readers' pages and mail never wait for the voice.
         queues.set_apart(
             narrate_article.queue_name, 10, "Narrating the stories: {done} of {total} done"
+        )
+        metrics.register_gauge(
+            "newsdesk_narration_backlog",
+            "Stories waiting for their narration, or being narrated, by status.",
+            narration_metrics.backlog,
         )

@@ -9,9 +9,10 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsdesk.core import periodic, slots
+        from newsdesk.core import metrics, periodic, slots
         from newsdesk.core.pagecache import cache_pages
         from newsdesk.core.renewal import renews
+        from newsdesk.newsletters import metrics as newsletter_metrics
         from newsdesk.newsletters.models import Newsletter
         from newsdesk.newsletters.periodic import send_newsletters
         from newsdesk.newsletters.sending.bounces import suppress_on_tracking_event
@@ -20,6 +21,16 @@ class NewslettersConfig(AppConfig):
             suppress_on_tracking_event, dispatch_uid="newsletters.suppress_on_tracking_event"
         )
         periodic.register("send_newsletters", send_newsletters)
+        metrics.register_gauge(
+            "newsdesk_newsletter_sends_in_progress",
+            "Newsletter issues being sent now.",
+            newsletter_metrics.sends_in_progress,
+        )
+        metrics.register_gauge(
+            "newsdesk_newsletter_send_deliveries",
+            "Deliveries of the issues being sent now, by status.",
+            newsletter_metrics.deliveries_of_sends_in_progress,
+        )
         slots.fill("head", "newsletters/includes/assets.html")
         # Every page of the tree offers the newsletters beside it; a page whose body
         # has a signup block links the newsletter, and is renewed as what links it.

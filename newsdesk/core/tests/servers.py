@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# In the URLs of the services the fault tests start, to look for in what the processes show.
+SECRET_DB_PASSWORD = "hunter2-db-password"
+SECRET_REDIS_PASSWORD = "hunter2-redis-password"
+
 REPOSITORY = Path(__file__).resolve().parents[3]
 NGINX_SITE = REPOSITORY / "deploy" / "nginx" / "newsdesk.conf"
 
@@ -250,3 +254,21 @@ class RestartableProxy:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         sock.close()
+
+
+def start_web(env, static):
+    """`newsdesk web` on a free port of its own, with the collected static files; its base URL as .url."""
+    shutil.copytree(static, env["NEWSDESK_DATA_DIR"] + "/static", dirs_exist_ok=True)
+    port = free_port()
+    web = newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}")
+    web.url = f"http://127.0.0.1:{port}"
+    return web
+
+
+def wait_until(check, timeout, message):
+    """Polls check() until it returns something true; fails with message after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not (outcome := check()):
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+    return outcome

@@ -1,8 +1,5 @@
 """Services going away while the site serves: slower or a clean 503, never a traceback or a secret."""
 
-import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -21,70 +18,19 @@ from newsdesk.newsletters.tests.smtp import Sink
 from newsdesk.settings import redis_cache
 
 from .servers import (
-    RestartableProxy,
+    SECRET_DB_PASSWORD,
+    SECRET_REDIS_PASSWORD,
     database_url_of,
     fetch,
     free_port,
     newsdesk_process,
     output_of,
     production_env,
+    start_web,
     stop,
     wait_for,
+    wait_until,
 )
-
-SECRET_DB_PASSWORD = "hunter2-db-password"
-SECRET_REDIS_PASSWORD = "hunter2-redis-password"
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """A Redis server of this test's own on a free port, which the test stops and starts again.
-
-    It has a password, in its URL, to look for in what the processes using it show.
-    """
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.fail("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    args = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(tmp_path),
-        "--requirepass",
-        SECRET_REDIS_PASSWORD,
-    ]
-
-    class Server:
-        url = f"redis://:{SECRET_REDIS_PASSWORD}@127.0.0.1:{port}/0"
-
-        def start(self):
-            self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
-            client = redis.Redis(port=port, password=SECRET_REDIS_PASSWORD)
-            wait_until(lambda: self._answers(client), 20, "redis-server did not start")
-
-        def _answers(self, client):
-            try:
-                return client.ping()
-            except redis.ConnectionError:
-                return False
-
-        def stop(self):
-            self.process.terminate()
-            self.process.wait()
-
-    server = Server()
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
 
 
 @pytest.mark.django_db
@@ -173,50 +119,10 @@ def test_without_its_database_the_site_answers_503_and_shows_no_secret(tmp_path)
         stop(web)
 
 
-@pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
-    """The static files a production web process serves, collected once for the tests below."""
-    folder = tmp_path_factory.mktemp("collected")
-    env = production_env(folder, "postgres://unused@127.0.0.1/unused", None)
-    subprocess.run(
-        [sys.executable, "-m", "newsdesk", "collectstatic", "--noinput", "-v0"], env=env, check=True
-    )
-    return folder / "static"
-
-
-def start_web(env, static):
-    """`newsdesk web` on a free port of its own, with the collected static files; its base URL as .url."""
-    shutil.copytree(static, env["NEWSDESK_DATA_DIR"] + "/static", dirs_exist_ok=True)
-    port = free_port()
-    web = newsdesk_process("web", env, "--bind", f"127.0.0.1:{port}")
-    web.url = f"http://127.0.0.1:{port}"
-    return web
-
-
-def wait_until(check, timeout, message):
-    """Polls check() until it returns something true; fails with message after timeout seconds."""
-    deadline = time.monotonic() + timeout
-    while not (outcome := check()):
-        assert time.monotonic() < deadline, message
-        time.sleep(0.2)
-    return outcome
-
-
 def assert_no_secret(body, process, env):
     for secret in (SECRET_DB_PASSWORD, SECRET_REDIS_PASSWORD, env["SECRET_KEY"]):
         assert secret.encode() not in body
         assert secret not in output_of(process)
-
-
-@pytest.fixture
-def database_proxy():
-    """The test database behind a proxy that can "restart" it; its URL has a password, to look for in the output."""
-    params = connection.settings_dict
-    proxy = RestartableProxy(params["HOST"] or "127.0.0.1", int(params["PORT"] or 5432))
-    user = params["USER"] or "postgres"
-    proxy.url = f"postgres://{user}:{SECRET_DB_PASSWORD}@127.0.0.1:{proxy.port}/{params['NAME']}"
-    yield proxy
-    proxy.close()
 
 
 @pytest.mark.production

@@ -1,6 +1,7 @@
 """The shipped nginx configuration (deploy/nginx/newsdesk.conf), run by Debian's nginx in front of a live server."""
 
 import gzip
+import re
 import urllib.error
 import urllib.request
 
@@ -49,6 +50,21 @@ def test_signed_in_users_and_private_paths_bypass_the_micro_cache(front):
     fetch(base + "/admin/login/")
     _, headers, _ = fetch(base + "/admin/login/")
     assert headers["X-Micro-Cache"] == "BYPASS"
+
+
+def test_health_checks_pass_through_never_kept_with_nginx_request_id(front):
+    base, _ = front
+    ids = set()
+    for _ in range(2):
+        status, headers, body = fetch(base + "/healthz")
+        assert status == 200 and body == b'{"status": "ok"}'
+        assert "X-Micro-Cache" not in headers and "no-store" in headers["Cache-Control"]
+        assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])  # nginx's $request_id
+        ids.add(headers["X-Request-ID"])
+    assert len(ids) == 2
+    status, headers, body = fetch(base + "/metrics")  # from loopback, through the proxy
+    assert status == 200 and b"newsdesk_http_requests_total" in body
+    assert "X-Micro-Cache" not in headers
 
 
 def test_static_and_media_files_are_served_by_nginx_compressed(front):

@@ -24,10 +24,11 @@ from .servers import (
     newsdesk_process,
     output_of,
     production_env,
+    start_web,
     stop,
     wait_for,
+    wait_until,
 )
-from .test_faults import collected_static, start_web, wait_until  # noqa: F401  (a fixture)
 
 # The server is another process; this marker only lets the session's database fixtures run.
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_a_forwarded_path_prefix_neither_routes_nor_poisons_the_page_cache(
     live_site,
     tmp_path,
     newsroom,
-    collected_static,  # noqa: F811  (the fixture imported above)
+    collected_static,
 ):
     env = production_env(
         tmp_path, database_url_of(connection), settings.REDIS_URL, NEWSDESK_PAGE_CACHE_SECONDS="60"

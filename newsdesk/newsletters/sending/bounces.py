@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 
+from newsdesk.core.metrics import WEBHOOK_FAILURES
 from newsdesk.newsletters.models import Suppression
 
 REASONS = {
@@ -41,4 +42,11 @@ def mailgun_tracking(request):
         and settings.ANYMAIL.get("WEBHOOK_SECRET")
     ):
         raise Http404
-    return _mailgun_tracking(request)
+    try:
+        response = _mailgun_tracking(request)
+    except Exception:  # a forged signature too: anymail raises, and Django answers 400
+        WEBHOOK_FAILURES.labels("mailgun").inc()
+        raise
+    if response.status_code >= 400:
+        WEBHOOK_FAILURES.labels("mailgun").inc()
+    return response

@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             "--forwarder-headers",
             "",
             "--no-control-socket",
+            # Metrics shared by the processes (PROMETHEUS_MULTIPROC_DIR), forgotten when they end.
+            "--config",
+            "python:newsdesk.core.gunicorn",
             # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For.
             "--forwarded-allow-ips",
             os.environ.get(
@@ -48,5 +52,10 @@ class Command(BaseCommand):
                 ",".join(str(network) for network in settings.TRUSTED_PROXIES),
             ),
         ]
+        # Each gunicorn process counts requests in files of its own in this folder, new for each
+        # start so that no count of an earlier run is added in; gunicorn removes it at exit.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+            prefix="newsdesk-metrics-", dir=settings.PROMETHEUS_MULTIPROC_DIR or None
+        )
         # gunicorn takes this process's place, so signals reach it directly.
         os.execv(sys.executable, argv)
