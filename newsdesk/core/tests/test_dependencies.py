@@ -78,13 +78,15 @@ def test_a_package_only_the_tests_declare_is_caught_in_the_site_code(tmp_path, m
     site, tests = declared()
     monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
     (tmp_path / "newsdesk" / "tests").mkdir(parents=True)
-    (tmp_path / "newsdesk" / "views.py").write_text("from bs4 import BeautifulSoup\n")
-    (tmp_path / "newsdesk" / "tests" / "test_views.py").write_text("import bs4\nimport pytest\n")
+    (tmp_path / "newsdesk" / "views.py").write_text("import feedparser\n")
+    (tmp_path / "newsdesk" / "tests" / "test_views.py").write_text(
+        "import feedparser\nimport pytest\n"
+    )
     assert undeclared(
         [tmp_path / "newsdesk" / "views.py", tmp_path / "newsdesk" / "tests" / "test_views.py"],
         site,
         tests,
-    ) == ["newsdesk/views.py: bs4 (beautifulsoup4)"]
+    ) == ["newsdesk/views.py: feedparser (feedparser)"]
 
 
 # Blocks the narration extra as if it were not installed, then loads every module of the site.
