@@ -35,12 +35,13 @@ from typing import IO
 from django.apps import apps
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.migrations.loader import MigrationLoader
+from storages.backends.s3 import S3Storage
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -60,8 +61,9 @@ def storage_folder(alias: str) -> str:
     return "media" if alias == "default" else alias
 
 
-def walk(storage: Storage, path: str = "") -> Iterator[str]:
-    """Every file's name in a storage, through the storage's own listing (a disk or a bucket)."""
+def walk(storage: Storage, path: str = "", skip: frozenset[str] = frozenset()) -> Iterator[str]:
+    """Every file's name in a storage, through the storage's own listing (a disk or a bucket),
+    but for the folders in skip."""
     try:
         directories, files = storage.listdir(path)
     except FileNotFoundError:
@@ -69,7 +71,38 @@ def walk(storage: Storage, path: str = "") -> Iterator[str]:
     for name in sorted(files):
         yield f"{path}{name}"
     for directory in sorted(directories):
-        yield from walk(storage, f"{path}{directory}/")
+        if f"{path}{directory}/" not in skip:
+            yield from walk(storage, f"{path}{directory}/", skip)
+
+
+def _place(storage: Storage) -> tuple[tuple[str, ...], PurePosixPath] | None:
+    """Where a storage keeps its files: the bucket or the disk, and the folder in it."""
+    if isinstance(storage, S3Storage):
+        return (storage.endpoint_url or "", storage.bucket_name), PurePosixPath(
+            "/", storage.location
+        )
+    if isinstance(storage, FileSystemStorage):
+        return ("disk",), PurePosixPath(Path(storage.location).resolve())
+    return None
+
+
+def stored_files(alias: str) -> Iterator[str]:
+    """Every file of a storage but those of another storage inside it: in one bucket, the
+    private storage is the default one's `private/` folder, and its files must be backed up
+    (and restored) once, under the private storage, never under public names."""
+    own = _place(storages[alias])
+    inside = set()
+    for other in storage_aliases():
+        place = _place(storages[other])
+        if (
+            own
+            and place
+            and place[0] == own[0]
+            and place[1] != own[1]
+            and place[1].is_relative_to(own[1])
+        ):
+            inside.add(f"{place[1].relative_to(own[1]).as_posix()}/")
+    return walk(storages[alias], skip=frozenset(inside))
 
 
 def copy_hashed(source: IO[bytes], target: IO[bytes]) -> tuple[str, int]:
@@ -265,7 +298,7 @@ def _write_backup(folder: Path, log: Callable[[str], None]) -> dict:
     for alias in storage_aliases():
         storage = storages[alias]
         count = 0
-        for name in walk(storage):
+        for name in stored_files(alias):
             relative = f"{storage_folder(alias)}/{name}"
             target = folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -395,7 +428,7 @@ def what_is_there() -> list[str]:
         counts = count_rows(cursor, sorted(newsdesk_tables() & existing))
     found += [f"{table} ({count} rows)" for table, count in counts.items() if count]
     for alias in storage_aliases():
-        if next(walk(storages[alias]), None) is not None:
+        if next(stored_files(alias), None) is not None:
             found.append(f"files in the {alias!r} storage")
     return found
 

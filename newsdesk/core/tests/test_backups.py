@@ -434,3 +434,132 @@ def test_the_nightly_unit_runs_a_dated_backup(backed_up, tmp_path):
     (made,) = (path for path in tmp_path.iterdir() if path.name.startswith("newsdesk-"))
     assert re.fullmatch(r"newsdesk-\d{8}T\d{6}Z", made.name)
     assert json.loads((made / "manifest.json").read_text())["rows"]["articles_articlepage"] == 14
+
+
+# Run by `newsdesk shell -c` in a newsroom whose media are in a bucket: a picture with a
+# rendition, a document and a private file (a story's narration), and what they are named.
+BUCKET_SETUP = """
+import io, json
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from django.core.files.storage import storages
+from PIL import Image
+from wagtail.documents.models import Document
+from newsdesk.images.models import NewsImage
+picture = io.BytesIO()
+Image.new("RGB", (120, 80), (200, 90, 40)).save(picture, "JPEG")
+image = NewsImage.objects.create(title="Harbour", file=ImageFile(picture, name="harbour.jpg"))
+rendition = image.get_rendition("fill-60x40")
+document = Document.objects.create(title="Budget", file=ContentFile(b"%PDF-1.4 budget", name="budget.pdf"))
+storages["private"].save("narration/1/sample.mp3", ContentFile(b"ID3" + bytes(range(256)) * 40))
+print(json.dumps({"image": image.pk, "rendition": rendition.file.name, "document": document.pk}))
+"""
+
+# Run in the restored newsroom: the picture's and the document's addresses and what they give.
+BUCKET_CHECK = """
+import hashlib, json, os, urllib.request
+from django.test import Client
+from wagtail.documents.models import Document
+from newsdesk.images.models import NewsImage
+ids = json.loads(os.environ["SET_UP"])
+rendition = NewsImage.objects.get(pk=ids["image"]).get_rendition("fill-60x40")
+picture = urllib.request.urlopen(rendition.url).read()
+response = Client().get(Document.objects.get(pk=ids["document"]).url, HTTP_HOST="localhost")
+if response.status_code == 302:
+    document = urllib.request.urlopen(response["Location"]).read()
+else:
+    document = b"".join(response.streaming_content) if response.streaming else response.content
+print(json.dumps({
+    "rendition": rendition.file.name, "picture_url": rendition.url, "status": response.status_code,
+    "picture": hashlib.sha256(picture).hexdigest(), "document": document.decode(),
+}))
+"""
+
+
+def bucket_objects(s3_server, bucket):
+    """Every object's key in the bucket and the sha256 of its bytes, read with boto3 directly."""
+    import boto3
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://{s3_server}",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test/secret",
+        region_name="eu-central-1",
+    )
+    objects = {}
+    for listed in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for item in listed.get("Contents", []):
+            body = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+            objects[item["Key"]] = hashlib.sha256(body).hexdigest()
+    return objects
+
+
+def bucket_env(data_dir, s3_server, bucket):
+    """An embedded newsroom's environment with its media in a bucket of its own, set up."""
+    env = {
+        **embedded_env(data_dir),
+        "NEWSDESK_S3_URL": f"s3://test-key:test%2Fsecret@{s3_server}/{bucket}?region=eu-central-1",
+    }
+    newsdesk(env, "media_bucket", "--apply")
+    return env
+
+
+def test_a_newsroom_in_a_bucket_restores_into_another_bucket_object_for_object(s3_server, tmp_path):
+    import uuid
+
+    source_bucket, target_bucket = (f"backup-{uuid.uuid4().hex[:12]}" for _ in range(2))
+    env = bucket_env(tmp_path / "site", s3_server, source_bucket)
+    newsdesk(env, "migrate", "-v0")
+    ids = newsdesk(env, "shell", "-c", BUCKET_SETUP).stdout.splitlines()[-1]
+    rendition = json.loads(ids)["rendition"]
+    source = bucket_objects(s3_server, source_bucket)
+    assert {"original_images/harbour.jpg", rendition, "documents/budget.pdf"} <= set(source)
+    assert "private/narration/1/sample.mp3" in source
+    assert not (tmp_path / "site/media").exists() and not (tmp_path / "site/private").exists()
+
+    dest = tmp_path / "backup"
+    result = newsdesk(env, "backup", str(dest))
+    assert "Storage 'private': 1 files." in result.stdout
+    manifest = json.loads((dest / "manifest.json").read_text())
+    # Each object once, under its own storage: the private file is no public one of the
+    # default storage, whose folder in the bucket holds the private storage's.
+    backed_up = {
+        ("private/" if entry["storage"] == "private" else "") + entry["name"]: entry["sha256"]
+        for entry in manifest["files"]
+    }
+    assert backed_up == source
+    assert len(manifest["files"]) == len(source)
+    assert not any(entry["name"].startswith("private/") for entry in manifest["files"])
+
+    # A target bucket that holds anything is not restored into without --force: here a file
+    # of the private storage alone, which the listing of the default storage must not count.
+    target = bucket_env(tmp_path / "restored", s3_server, target_bucket)
+    newsdesk(
+        target,
+        "shell",
+        "-c",
+        "from django.core.files.base import ContentFile; from django.core.files.storage import "
+        "storages; storages['private'].save('narration/1/sample.mp3', ContentFile(b'stale'))",
+    )
+    refused = newsdesk(target, "restore", str(dest), check=False)
+    assert refused.returncode == 1
+    assert "This newsdesk is not empty: files in the 'private' storage." in refused.stderr
+    assert "'default'" not in refused.stderr
+    assert bucket_objects(s3_server, target_bucket) == {
+        "private/narration/1/sample.mp3": hashlib.sha256(b"stale").hexdigest()
+    }
+
+    restored = newsdesk(target, "restore", "--force", str(dest))
+    assert f"Storage 'default': {len(source) - 1} files restored." in restored.stdout
+    assert bucket_objects(s3_server, target_bucket) == source
+    assert bucket_objects(s3_server, source_bucket) == source
+    assert not (tmp_path / "restored/media").exists()
+
+    # The restored site serves the picture from its own bucket and the document through the app.
+    check = newsdesk({**target, "SET_UP": ids}, "shell", "-c", BUCKET_CHECK)
+    served = json.loads(check.stdout.splitlines()[-1])
+    assert served["rendition"] == rendition
+    assert served["picture_url"].startswith(f"http://{s3_server}/{target_bucket}/images/")
+    assert served["picture"] == source[rendition]
+    assert served["document"] == "%PDF-1.4 budget"
