@@ -34,6 +34,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 from newsdesk.articles.models import ArticleByline, ArticlePage, SectionPage, StaticPage
 from newsdesk.content_import import detect
 from newsdesk.content_import.blocks import Converter, Target, path_key, plain_text
+from newsdesk.content_import.fastpublish import publish_new
 from newsdesk.content_import.models import ImportedItem
 from newsdesk.content_import.pictures import Pictures, Unavailable
 from newsdesk.content_import.sources import (
@@ -149,6 +150,12 @@ def _item_from_json(data):
     if data["feature_image"]:
         data["feature_image"] = Picture(**data["feature_image"])
     return Item(**data)
+
+
+def _published_times(item):
+    """first_published_at and last_published_at: the old site's, not the import's."""
+    first = item.published_at or timezone.now()
+    return first, max(first, item.updated_at or first)
 
 
 class Writer:
@@ -364,10 +371,17 @@ class Writer:
             page.slug = self._free_slug(
                 parent, slugify(item.slug, allow_unicode=True)[:255] or "story"
             )
+            if item.status == Status.PUBLISHED:
+                # Made live as it is saved, so _publish need not save it twice more.
+                page.live, page.has_unpublished_changes = True, False
+                page.first_published_at, page.last_published_at = _published_times(item)
             parent.add_child(instance=page)
         return page
 
     def _publish(self, item, page):
+        if page.live and page.latest_revision_id is None:  # made live by _page just now
+            publish_new(page, self.user)
+            return
         scheduled = item.status == Status.SCHEDULED and item.published_at
         # Wagtail schedules a revision whose go-live time is ahead (approved_go_live_at).
         page.go_live_at = item.published_at if scheduled else None
@@ -375,8 +389,7 @@ class Writer:
         if item.status == Status.PUBLISHED or scheduled:
             revision.publish(user=self.user, skip_permission_checks=True)
             if item.status == Status.PUBLISHED:
-                first = item.published_at or timezone.now()
-                last = max(first, item.updated_at or first)
+                first, last = _published_times(item)
                 Page.objects.filter(pk=page.pk).update(
                     first_published_at=first, last_published_at=last
                 )

@@ -557,3 +557,76 @@ def test_an_item_the_site_refuses_is_reported_and_the_import_goes_on(
     assert not Redirect.objects.filter(old_path="/bad").exists()
     assert "Not imported" in output
     assert "Bad (/bad/): This field cannot be blank." in output
+
+
+def test_a_story_published_by_the_import_is_as_one_an_editor_published(
+    base_site, tmp_path, client, run_tasks
+):
+    """fastpublish.py: one save, yet the state Wagtail's own publish leaves, for readers and editors."""
+    from django.urls import reverse
+    from wagtail.models import ReferenceIndex
+    from wagtail.signals import page_published
+
+    body = lexical(
+        paragraph(
+            text("Bridge works, "),
+            {"type": "link", "url": "__GHOST_URL__/earlier/", "children": [text("earlier")]},
+        )
+    )
+    path = write_export(
+        tmp_path / "g.json",
+        [
+            post("p1", "earlier", title="Earlier bridge news"),
+            post("p2", "bridge", title="Bridge reopens", body=body),
+        ],
+    )
+    published = []
+
+    def receiver(sender, instance, revision, **kwargs):
+        published.append((sender, instance.pk, revision.pk))
+
+    page_published.connect(receiver)
+    try:
+        import_file(path, site_url="https://old.example.org")
+    finally:
+        page_published.disconnect(receiver)
+    earlier = ArticlePage.objects.get(slug="earlier")
+    story = ArticlePage.objects.get(slug="bridge")
+    section = story.get_parent().specific
+
+    # The same story made and published as an editor does, beside it, for the state to compare.
+    editors = ArticlePage(title="Bridge reopens", slug="bridge-by-hand", body=story.body)
+    section.add_child(instance=editors)
+    editors.save_revision().publish()
+    editors.refresh_from_db()
+
+    revision = Revision.objects.get(object_id=str(story.pk))
+    assert story.live and editors.live
+    assert story.has_unpublished_changes is editors.has_unpublished_changes is False
+    assert story.latest_revision == story.live_revision == revision
+    assert editors.latest_revision == editors.live_revision
+    assert story.latest_revision_created_at == revision.created_at
+    assert story.draft_title == story.title
+    assert revision.as_object().body.get_prep_value() == story.body.get_prep_value()
+    assert story.first_published_at == datetime(2024, 3, 1, 10, 0, tzinfo=UTC)
+    assert story.url_path == f"{section.url_path}bridge/"
+    assert story.path.startswith(section.path) and story.depth == section.depth + 1
+    assert not story.expired and story.go_live_at is None
+    section.refresh_from_db()
+    assert section.numchild == 2 + 1  # both stories and the editor's
+    assert published[-1] == (ArticlePage, story.pk, revision.pk)
+    actions = set(PageLogEntry.objects.filter(page=story).values_list("action", "revision"))
+    assert {("wagtail.create", None), ("wagtail.publish", revision.pk)} <= actions
+    assert {a for a, _ in actions} == {
+        a for a, _ in PageLogEntry.objects.filter(page=editors).values_list("action", "revision")
+    } | {"content_import.import"}
+
+    # Readers: its page, the section's listing, the search (indexed by the worker, as in production).
+    run_tasks()
+    assert client.get(story.url).status_code == 200
+    assert "Bridge reopens" in client.get(section.url).content.decode()
+    found = client.get(reverse("search"), {"q": "bridge reopens"}).content.decode()
+    assert story.url in found
+    # The reference index knows its link to the earlier story, as for the editor's copy.
+    assert ReferenceIndex.get_references_to(earlier).filter(object_id=str(story.pk)).exists()
+    assert ReferenceIndex.get_references_to(earlier).filter(object_id=str(editors.pk)).exists()
