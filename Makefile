@@ -24,8 +24,11 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Two processes (pytest-xdist), one per core: each has its own in-memory database,
+# cache folder and live server. The production run shares one Redis database, so it
+# stays in one process.
 test-embedded:
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -n 2
 
 # Outside CI, without PostgreSQL and Redis on loopback the production run is skipped
 # with the reason; in CI (CI set) it fails.

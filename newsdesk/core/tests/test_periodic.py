@@ -16,6 +16,8 @@ def test_a_scheduled_article_goes_live_on_the_workers_next_pass(client, publish_
     assert periodic.run_due_jobs(now=datetime.now(UTC)) == [
         "publish_scheduled_pages",
         "send_newsletters",
+        "lapse_memberships",
+        "clear_expired_sessions",
     ]
     assert not ArticlePage.objects.get(pk=article.pk).live
 
