@@ -15,6 +15,15 @@ from newsdesk.core.management.commands.run import PROGRESS_EVERY, Progress
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _database_queue(settings):
+    # The line counts the database queue's results, as `make run` has them; on RQ (the
+    # production run of the tests) finished tasks are not kept to count, and no line is made.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+
+
 @task(queue_name="narration")
 def slow_work():
     return None
