@@ -1,12 +1,11 @@
 from pathlib import PurePath
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from wagtail.models import Page
 
 from newsdesk.content_import.sources import Visibility
+from newsdesk.core.models import UploadedJob
 from newsdesk.core.storage import private_file_storage
 from newsdesk.images.models import NewsImage
 
@@ -57,7 +56,7 @@ def _upload_name(instance, filename):
     return f"content-imports/{uuid4().hex}{PurePath(filename).suffix.lower()[:8]}"
 
 
-class ContentImport(models.Model):
+class ContentImport(UploadedJob):
     """An export uploaded in the admin: read for a preview, then imported by the task worker.
 
     The file is kept in the private storage (no public address) until the
@@ -87,16 +86,6 @@ class ContentImport(models.Model):
     items_done = models.PositiveIntegerField(default=0)
     preview = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return self.file_name

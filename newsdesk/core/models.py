@@ -1,6 +1,8 @@
 import zoneinfo
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -60,3 +62,20 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
+
+
+class UploadedJob(models.Model):
+    """What an editor's upload that the task worker then works through records (a subscriber
+    list, a content export): who started it, when it ran, and why it failed."""
+
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]

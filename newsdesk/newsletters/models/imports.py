@@ -1,9 +1,8 @@
 import secrets
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from newsdesk.core.models import UploadedJob
 from newsdesk.core.storage import private_file_storage
 from newsdesk.newsletters.models.newsletters import Newsletter
 
@@ -14,7 +13,7 @@ def _import_file_name(instance, filename):
     return f"subscriber-imports/{secrets.token_hex(16)}.csv"
 
 
-class SubscriberImport(models.Model):
+class SubscriberImport(UploadedJob):
     """A list uploaded in the admin and imported by the task worker, with its progress and report."""
 
     class Status(models.TextChoices):
@@ -42,16 +41,6 @@ class SubscriberImport(models.Model):
     imported = models.PositiveIntegerField(default=0)
     merged = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=dict, help_text="Reason → row numbers.")
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.file_name} → {self.newsletter}"
