@@ -259,3 +259,63 @@ class SignInLink(models.Model):
 
     def __str__(self):
         return f"Sign-in link for {self.email}"
+
+
+class Payment(models.Model):
+    """Money a reader paid: a membership's charge, a donation or a gift.
+
+    Kept when the member deletes the account (the law asks for payment
+    records): the member is then unset and the address stays.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERSHIP = "membership", "Membership"
+        DONATION = "donation", "Donation"
+        GIFT = "gift", "Gift membership"
+
+    class Status(models.TextChoices):
+        PAID = "paid", "Paid"
+        REFUNDED = "refunded", "Refunded"
+
+    member = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="payments"
+    )
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PAID)
+    amount = models.PositiveIntegerField(help_text="In minor units of the currency.")
+    currency = models.CharField(max_length=3)
+    recurring = models.BooleanField(default=False)
+    paid_at = models.DateTimeField(default=timezone.now)
+    # The invoice, payment intent or checkout session it came from: one payment each.
+    stripe_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-paid_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "paid_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount_display} · {self.email}"
+
+    @property
+    def amount_display(self):
+        return format_price(self.amount, self.currency)
+
+
+class StripeEvent(models.Model):
+    """A webhook event from Stripe, kept by its id: each one is handled once however often it comes."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    # Stripe's time of the event: what "late" and "out of order" are judged by.
+    created = models.DateTimeField()
+    received_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    payload = models.JSONField()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.type} {self.event_id}"

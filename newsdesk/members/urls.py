@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsdesk.members import views
+from newsdesk.members import payments, views
 
 urlpatterns = [
     path("membership/", views.membership, name="membership"),
@@ -9,4 +9,5 @@ urlpatterns = [
     path("account/sign-in/<str:token>/", views.sign_in_link, name="account_sign_in_link"),
     path("account/sign-out/", views.sign_out, name="account_sign_out"),
     path("account/delete/", views.delete_account, name="account_delete"),
+    path("members/stripe/webhook/", payments.webhook, name="stripe_webhook"),
 ]
