@@ -4,8 +4,9 @@ VENV := .venv
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
 CHROMIUM := /usr/bin/chromium
-# The production run of the tests: its own database (pytest makes test_newsdesk
-# beside it) and its own Redis database number, which each test empties.
+# The production run of the tests: its own database (pytest makes test_newsdesk_gw0
+# and _gw1 beside it, one per process) and its own Redis database numbers, which
+# each test empties: this one for the first process, the next for the second.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsdesk
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
@@ -25,8 +26,7 @@ lint:
 	$(VENV)/bin/ruff format --check .
 
 # Two processes (pytest-xdist), one per core: each has its own in-memory database,
-# cache folder and live server. The production run shares one Redis database, so it
-# stays in one process.
+# cache folder and live server.
 test-embedded:
 	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/pytest -n 2
 
@@ -37,7 +37,7 @@ test-production:
 	  echo "The test suite on the production profile: $(TEST_DATABASE_URL), $(TEST_REDIS_URL)"; \
 	  DATABASE_URL="$(TEST_DATABASE_URL)" REDIS_URL="$(TEST_REDIS_URL)" \
 	  SECRET_KEY="$$($(VENV)/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	  ALLOWED_HOSTS=localhost,127.0.0.1,testserver $(VENV)/bin/pytest; \
+	  ALLOWED_HOSTS=localhost,127.0.0.1,testserver $(VENV)/bin/pytest -n 2; \
 	elif [ -n "$$CI" ]; then \
 	  echo "CI needs PostgreSQL and Redis for the production run (see above)."; exit 1; \
 	else \

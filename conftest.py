@@ -26,6 +26,26 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_configure(config):
+    """Each pytest-xdist worker of the production run gets a Redis database of its own.
+
+    The tests empty Redis before each test; two workers sharing one database would
+    empty each other's. Worker N takes the Makefile's database number plus N, and
+    the processes the tests start inherit it through the environment.
+    """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (worker and settings.REDIS_URL):
+        return
+    base, _, number = settings.REDIS_URL.rpartition("/")
+    url = f"{base}/{int(number or 0) + int(worker.removeprefix('gw'))}"
+    settings.REDIS_URL = os.environ["REDIS_URL"] = url
+    settings.CACHES["default"]["LOCATION"] = url
+    for queue in settings.RQ_QUEUES.values():
+        queue["URL"] = url
+
+
 def pytest_report_header(config):
     from django.conf import settings
 
