@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "newsdesk.members",
     "newsdesk.content_import",
     "newsdesk.demo",
+    "newsdesk.desk",
     "wagtail.contrib.settings",
     # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page
     # before the commit; core/pagecache.py purges everything a change renews, once, after.
