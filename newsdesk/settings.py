@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "newsdesk.members",
     "newsdesk.content_import",
     "newsdesk.demo",
+    "newsdesk.desk",
     "wagtail.contrib.settings",
     # Not wagtail.contrib.frontend_cache: its signal handlers purge each published page
     # before the commit; core/pagecache.py purges everything a change renews, once, after.
@@ -270,6 +271,8 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Dates written the European way in English ("30 Nov 2026, 09:43"); other languages keep Django's.
+FORMAT_MODULE_PATH = ["newsdesk.core.formats"]
 
 
 S3_URL_FORM = (
@@ -576,6 +579,10 @@ ANYMAIL = {
 LOGIN_URL = "wagtailadmin_login"
 
 WAGTAIL_SITE_NAME = "newsdesk"
+# The admin's date pickers take ISO dates and 24-hour times, whatever the editor's language.
+WAGTAIL_DATE_FORMAT = "%Y-%m-%d"
+WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 # The admin asks no other site for anything: no avatars from Gravatar (which would
 # learn each editor's address hash), no check for new Wagtail releases.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

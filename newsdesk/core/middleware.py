@@ -3,17 +3,21 @@ from functools import cache
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from newsdesk.core.admin_zone import lend_newsroom_zone
 from newsdesk.core.models import NewsroomSettings
 
 
 class NewsroomTimeZoneMiddleware:
-    """Shows every time on the site in the newsroom's own time zone."""
+    """Shows every time on the site, and in the admin, in the newsroom's own time zone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        timezone.activate(NewsroomSettings.for_request(request).zone)
+        zone = NewsroomSettings.for_request(request).zone
+        timezone.activate(zone)
+        if hasattr(request, "user"):
+            lend_newsroom_zone(request, zone.key)
         try:
             return self.get_response(request)
         finally:

@@ -7,6 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets
 
 from newsdesk.articles.models import ArticlePage
+from newsdesk.core.dashboard import DashboardPanel
 from newsdesk.narration import admin_views, workflows
 from newsdesk.narration.models import Pronunciation
 
@@ -112,3 +113,23 @@ def narration_log_actions(actions):
     actions.register_action(workflows.ADD_PRONUNCIATION)(AddPronunciationFormatter)
     actions.register_action(workflows.CHANGE_PRONUNCIATION)(ChangePronunciationFormatter)
     actions.register_action(workflows.REMOVE_PRONUNCIATION)(RemovePronunciationFormatter)
+
+
+class RecentlyPublishedPanel(DashboardPanel):
+    name = "recently-published"
+    heading = "Recently published"
+    order = 60
+    template_name = "narration/dashboard/recently_published.html"
+    empty = "Nothing published yet."
+
+    def get_items(self):
+        return (
+            ArticlePage.objects.live()
+            .select_related("narration")
+            .order_by("-last_published_at", "-pk")[:8]
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def narration_panels(request, panels):
+    panels.append(RecentlyPublishedPanel(request))

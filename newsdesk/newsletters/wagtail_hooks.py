@@ -1,5 +1,9 @@
+from datetime import datetime, time, timedelta
+
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
@@ -11,6 +15,8 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from newsdesk.core.admin_tables import LocalTimeColumn
+from newsdesk.core.dashboard import DashboardPanel
 from newsdesk.newsletters import log_actions
 from newsdesk.newsletters.imports import exports
 from newsdesk.newsletters.imports import views as subscriber_list_views
@@ -133,7 +139,14 @@ class IssueViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = "Issues"
     index_view_class = IssueIndexView
-    list_display = ["subject", "newsletter", "status", "scheduled_at", "started_at", "finished_at"]
+    list_display = [
+        "subject",
+        "newsletter",
+        "status",
+        LocalTimeColumn("scheduled_at", label="Scheduled for", sort_key="scheduled_at"),
+        LocalTimeColumn("started_at", label="Started", sort_key="started_at"),
+        LocalTimeColumn("finished_at", label="Finished", sort_key="finished_at"),
+    ]
     list_filter = ["newsletter", "status"]
     search_fields = ["subject"]
     search_backend_name = None
@@ -224,3 +237,32 @@ def issue_admin_urls():
 @hooks.register("register_log_actions")
 def register_newsletter_log_actions(actions):
     log_actions.register(actions)
+
+
+class TodaysSendsPanel(DashboardPanel):
+    """Issues that go out, went out or are going out today, in the newsroom's day."""
+
+    name = "todays-sends"
+    heading = "Today’s newsletter sends"
+    order = 70
+    template_name = "newsletters/dashboard/todays_sends.html"
+    empty = "No newsletter goes out today."
+
+    def get_items(self):
+        today = timezone.localdate()
+        start = timezone.make_aware(datetime.combine(today, time.min))
+        end = start + timedelta(days=1)
+        today_only = Q(scheduled_at__gte=start, scheduled_at__lt=end) | Q(
+            started_at__gte=start, started_at__lt=end
+        )
+        return (
+            Issue.objects.filter(today_only | Q(status=Issue.Status.SENDING))
+            .select_related("newsletter")
+            .order_by(Coalesce("started_at", "scheduled_at"))[:8]
+        )
+
+
+@hooks.register("construct_homepage_panels")
+def newsletter_panels(request, panels):
+    if request.user.has_perm("newsletters.view_issue"):
+        panels.append(TodaysSendsPanel(request))

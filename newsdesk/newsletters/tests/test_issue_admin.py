@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
+from newsdesk.core.models import NewsroomSettings
 from newsdesk.newsletters.models import Delivery, Issue, Suppression
 
 pytestmark = pytest.mark.django_db
@@ -83,14 +84,16 @@ def test_a_sent_issue_can_no_longer_be_edited(editor_client, issue, audience):
 
 
 def test_scheduling(editor_client, issue):
-    past = (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    # Typed on the newsroom's clock, as the admin reads it (Europe/Kyiv in the test newsroom).
+    zone = NewsroomSettings.objects.get().zone
+    past = (timezone.localtime(timezone=zone) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     response = editor_client.post(send_url(issue, "schedule"), {"at": past}, follow=True)
     assert "Choose a time in the future" in response.content.decode()
     assert Issue.objects.get(pk=issue.pk).status == "draft"
     editor_client.post(send_url(issue, "schedule"), {"at": "not a date"})
     assert Issue.objects.get(pk=issue.pk).status == "draft"
 
-    later = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    later = (timezone.localtime(timezone=zone) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     editor_client.post(send_url(issue, "schedule"), {"at": later})
     issue.refresh_from_db()
     assert issue.status == "scheduled" and issue.scheduled_at > timezone.now()

@@ -1,0 +1,88 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from wagtail import hooks
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from newsdesk.articles import desk
+from newsdesk.articles.models import SectionPage
+from newsdesk.articles.stories import StoryListingViewSet
+from newsdesk.core.dashboard import DashboardPanel
+
+
+class NewStoryPanel(DashboardPanel):
+    name = "new-story"
+    heading = "New story"
+    order = 10
+    template_name = "articles/dashboard/new_story.html"
+    empty = "You may not add stories to any section."
+
+    def get_items(self):
+        return desk.sections_to_write_in(self.request.user)
+
+
+class MyDraftsPanel(DashboardPanel):
+    name = "my-drafts"
+    heading = "My drafts"
+    order = 30
+    template_name = "articles/dashboard/drafts.html"
+    empty = "No drafts of yours."
+
+    def get_items(self):
+        return desk.drafts().filter(owner=self.request.user)[: desk.SHOWN]
+
+
+class DeskDraftsPanel(DashboardPanel):
+    name = "desk-drafts"
+    heading = "The desk’s drafts"
+    order = 40
+    template_name = "articles/dashboard/drafts.html"
+    empty = "No drafts on the desk."
+
+    def get_items(self):
+        return desk.drafts().exclude(owner=self.request.user)[: desk.SHOWN]
+
+
+class ScheduledPanel(DashboardPanel):
+    name = "scheduled"
+    heading = "Scheduled"
+    order = 50
+    template_name = "articles/dashboard/scheduled.html"
+    empty = "Nothing scheduled."
+
+    def get_items(self):
+        return desk.scheduled_revisions()
+
+
+@hooks.register("construct_homepage_panels")
+def desk_panels(request, panels):
+    # Those who write or edit stories; a newsletter editor's dashboard has no drafts to show.
+    if not PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change"]):
+        return
+    panels += [
+        NewStoryPanel(request),
+        MyDraftsPanel(request),
+        DeskDraftsPanel(request),
+        ScheduledPanel(request),
+    ]
+
+
+def new_story(request):
+    """Straight from the dashboard's choice of section into the editor of a new story under it."""
+    section_id = request.GET.get("section", "")
+    if not section_id.isdigit() or len(section_id) > 18:
+        raise Http404("No such section.")
+    section = get_object_or_404(SectionPage, pk=int(section_id))
+    if not section.permissions_for_user(request.user).can_add_subpage():
+        raise Http404("No such section.")
+    return redirect("wagtailadmin_pages:add", "articles", "articlepage", section.pk)
+
+
+@hooks.register("register_admin_urls")
+def articles_admin_urls():
+    return [path("stories/new/", new_story, name="articles_new_story")]
+
+
+@hooks.register("register_admin_viewset")
+def stories_listing():
+    return StoryListingViewSet("stories")
