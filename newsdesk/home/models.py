@@ -64,9 +64,9 @@ class HomePage(Page):
             "sections": [
                 (
                     section,
-                    published_articles().child_of(section).exclude(pk__in=shown)[
-                        :STORIES_PER_SECTION
-                    ],
+                    published_articles()
+                    .child_of(section)
+                    .exclude(pk__in=shown)[:STORIES_PER_SECTION],
                 )
                 for section in SectionPage.objects.live().public().child_of(self).order_by("path")
             ],
