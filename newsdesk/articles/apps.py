@@ -24,7 +24,7 @@ class ArticlesConfig(AppConfig):
         from newsdesk.articles import pagecache
         from newsdesk.articles.models import ArticlePage
         from newsdesk.core import slots
-        from newsdesk.core.pagecache import cache_view, purge_paths
+        from newsdesk.core.pagecache import cache_pages, cache_view, page_tag, purge_paths
         from newsdesk.core.renewal import renews, shows_pages
         from newsdesk.people.models import Contributor
 
@@ -35,6 +35,10 @@ class ArticlesConfig(AppConfig):
         shows_pages(pagecache.listings_showing)
         renews(Tag, pagecache.tag_renews)
         renews(Contributor, pagecache.contributor_renews)
+        # An article ends with its section's newest stories: publishing one renews the section.
+        cache_pages(
+            lambda page: {page_tag(page.section)} if isinstance(page, ArticlePage) else set()
+        )
         cache_view("tag", lambda kwargs: [f"tag:{kwargs['slug'].lower()}"])
         cache_view("author", lambda kwargs: [f"author:{kwargs['slug']}"])
         for kind in ("tag", "author"):

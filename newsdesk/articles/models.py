@@ -23,6 +23,7 @@ from newsdesk.core.models import NewsroomSettings
 from newsdesk.images.models import NewsImage
 
 ARTICLES_PER_PAGE = 20
+NEXT_STORIES = 4
 SHARE_IMAGE_SPEC = "fill-1200x675|format-jpeg"
 
 
@@ -205,6 +206,10 @@ class ArticlePage(Page):
     @cached_property
     def section(self):
         return self.get_parent().specific
+
+    def next_stories(self):
+        """The section's newest stories besides this one, offered at the end of it."""
+        return published_articles().child_of(self.section).exclude(pk=self.pk)[:NEXT_STORIES]
 
     @property
     def was_updated(self):

@@ -203,3 +203,27 @@ def test_an_edit_outside_the_page_tree_purges_what_shows_it_once(
     commit(desk.save)
     run_tasks()
     assert Counter(cdn) == Counter([second.url, "/authors/news-desk/"])
+
+
+def test_a_new_story_renews_the_next_stories_of_its_section_s_others(
+    client, reader, newsroom, stories, commit, publish_article
+):
+    first, _ = stories
+    warm(client, first.url)
+    text(reader, first.url)
+    commit(publish_article, "Ferry returns")
+    assert "Ferry returns" in text(client, first.url)  # "More from City"
+    assert "Ferry returns" in text(reader, first.url)
+
+
+def test_a_pick_leaves_the_front_page_s_lists_at_once(client, reader, newsroom, stories, commit):
+    first, second = stories
+    warm(client, "/")
+    text(reader, "/")
+    picks = EditorsPicks.for_site(newsroom["home"].get_site())
+    picks.picks = [EditorsPick(article=first, sort_order=0)]
+    commit(picks.save)
+    for who in (client, reader):
+        home = text(who, "/")
+        assert home.count(f'href="{first.url}"') == 1, "shown once: in the picks"
+        assert home.count(f'href="{second.url}"') == 1
