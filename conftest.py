@@ -543,6 +543,7 @@ def stripe_api(request, settings, stripe_server):
     otherwise `stripe_api.deliver(client)` posts them through the test client.
     """
     from newsdesk.members.tests.stripe_standin import StripeAPI
+    from newsdesk.settings import stripe_page_origins
 
     api = StripeAPI(stripe_server.url)
     api.reset()
@@ -550,6 +551,11 @@ def stripe_api(request, settings, stripe_server):
     settings.STRIPE_PUBLISHABLE_KEY = api.publishable_key
     settings.STRIPE_WEBHOOK_SECRET = api.webhook_secret
     settings.STRIPE_API_BASE = api.url
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "DIRECTIVES": {**directives, "form-action": ["'self'", *stripe_page_origins(api.url)]},
+    }
     if "live_server" in request.fixturenames:
         api.register_webhook(request.getfixturevalue("live_server").url)
     yield api

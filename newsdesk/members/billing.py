@@ -166,13 +166,17 @@ def record_subscription(subscription_id: str, subscription: dict | None = None) 
         # A price made outside newsdesk: retrying would not help; staff must look.
         logger.error("Stripe subscription %s has a price of no tier", subscription_id)
         return ""
-    member = member_for_customer(subscription["customer"])
     state = _state(subscription)
     membership = (
         Membership.objects.select_for_update()
         .filter(stripe_subscription_id=subscription_id)
         .first()
     )
+    known = Member.objects.filter(stripe_customer_id=subscription["customer"]).exists()
+    if membership is None and state["status"] == Status.CANCELLED and not known:
+        # Ended before newsdesk heard of it, or its member deleted the account: no one to make.
+        return ""
+    member = member_for_customer(subscription["customer"])
     if membership is None:
         if state["status"] == Status.ACTIVE:
             # The paid membership replaces the free or complimentary one.
@@ -322,6 +326,17 @@ def invoice_payment_failed(event) -> None:
     from newsdesk.members.tasks import send_payment_failed
 
     transaction.on_commit(lambda: send_payment_failed.enqueue(membership.pk, invoice["id"]))
+
+
+def cancel_subscriptions(member: Member) -> None:
+    """Ends the member's paid memberships at Stripe now (the account is being deleted): no further charges."""
+    client = stripe_client()
+    for membership in member.memberships.filter(
+        status=Status.ACTIVE, stripe_subscription_id__isnull=False
+    ):
+        subscription = client.v1.subscriptions.retrieve(membership.stripe_subscription_id)
+        if subscription.status != "canceled":
+            client.v1.subscriptions.cancel(membership.stripe_subscription_id)
 
 
 def sync() -> list[str]:

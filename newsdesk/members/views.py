@@ -206,8 +206,26 @@ def delete_account(request, member):
                 },
                 status=400,
             )
+        if payments_configured():
+            try:
+                billing.cancel_subscriptions(member)
+            except stripe.StripeError:
+                return render(
+                    request,
+                    "members/delete.html",
+                    {
+                        "member": member,
+                        "error": "We could not cancel your paid membership at our payment "
+                        "provider just now, so nothing is deleted. Please try again in a few minutes.",
+                    },
+                    status=503,
+                )
         accounts.delete_account(member, Consent.from_request(request, accounts.DELETE_WORDING))
         response = render(request, "members/deleted.html")
         sessions.end(request, response)
         return response
-    return render(request, "members/delete.html", {"member": member})
+    return render(
+        request,
+        "members/delete.html",
+        {"member": member, "payments": member.payments.count(), "membership": member.membership},
+    )

@@ -413,3 +413,23 @@ def test_the_membership_page_offers_each_paid_tier_by_month_or_year(client, stri
     page = client.get("/membership/").content.decode()
     assert page.count('action="/membership/checkout/"') == 2
     assert "Join as Supporter" in page and "€50.00 yearly" in page
+
+
+def test_deleting_the_account_cancels_the_subscription_and_keeps_the_payments(
+    deliver, client, sign_in, stripe_api, tiers
+):
+    sign_in(client)
+    join(client, stripe_api)
+    deliver()
+    page = client.get("/account/delete/").content.decode()
+    assert "Your paid Supporter membership is cancelled at once" in page
+    assert "your 1 payment stays with your address" in page
+    assert client.post("/account/delete/", {"confirm": "yes"}).status_code == 200
+    assert stripe_client().v1.subscriptions.retrieve(subscription_id(stripe_api)).status == (
+        "canceled"
+    )
+    payment = Payment.objects.get()
+    assert payment.member is None and payment.email == "reader@example.org"
+    # Stripe's word of the cancellation makes no one again.
+    deliver()
+    assert not Member.objects.exists() and not Membership.objects.exists()
