@@ -534,6 +534,15 @@ STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 
+
+def stripe_page_origins(api_base: str) -> list[str]:
+    """Where the membership and account pages send readers: Stripe's Checkout and customer
+    portal, or the pages of a stand-in at another API address (the tests')."""
+    if api_base.rstrip("/") == "https://api.stripe.com":
+        return ["https://checkout.stripe.com", "https://billing.stripe.com"]
+    return [api_base.rstrip("/")]
+
+
 # Sending newsletter issues (newsletters/delivery.py). The timings can be made short for tests.
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSDESK_NEWSLETTER_BATCH_SIZE", "500"))
 # A worker renews its batch's lease as it goes; a batch whose lease ran out is taken over.
@@ -664,7 +673,11 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Choosing a tier and "Manage payment" go on to Stripe's pages.
+        "form-action": [
+            "'self'",
+            *(stripe_page_origins(STRIPE_API_BASE) if STRIPE_SECRET_KEY else []),
+        ],
         "frame-ancestors": ["'self'"],
     },
 }

@@ -15,6 +15,7 @@ arrival.
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import stripe
 from django.conf import settings
@@ -37,9 +38,14 @@ def payments_configured() -> bool:
 
 def stripe_client() -> stripe.StripeClient:
     """A client on the newsroom's key, at STRIPE_API_BASE (a local stand-in in the tests)."""
-    base = settings.STRIPE_API_BASE
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
+
+
+@lru_cache(maxsize=4)
+def _client(secret_key: str, base: str) -> stripe.StripeClient:
+    # One a key: its HTTP connections are kept between requests (one session a thread).
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
+        secret_key,
         base_addresses={"api": base, "files": base, "connect": base},
         max_network_retries=2,
     )
