@@ -523,3 +523,34 @@ def assert_accessible():
         assert results.violations_count == 0, results.generate_report()
 
     return check
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    """The local Stripe stand-in (members/tests/stripe_standin.py), on a free loopback port, for the run."""
+    from newsdesk.members.tests.stripe_standin import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_api(request, settings, stripe_server):
+    """Stripe for one test: the stand-in emptied, and the settings' keys and address pointed at it.
+
+    With a live server in the test, events go to its webhook as they happen;
+    otherwise `stripe_api.deliver(client)` posts them through the test client.
+    """
+    from newsdesk.members.tests.stripe_standin import StripeAPI
+
+    api = StripeAPI(stripe_server.url)
+    api.reset()
+    settings.STRIPE_SECRET_KEY = api.secret_key
+    settings.STRIPE_PUBLISHABLE_KEY = api.publishable_key
+    settings.STRIPE_WEBHOOK_SECRET = api.webhook_secret
+    settings.STRIPE_API_BASE = api.url
+    if "live_server" in request.fixturenames:
+        api.register_webhook(request.getfixturevalue("live_server").url)
+    yield api
+    api.reset()
