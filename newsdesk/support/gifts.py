@@ -122,7 +122,6 @@ def record_gift(
         months=months,
         message=message[:MESSAGE_MAX],
         payment=payment,
-        created_at=paid_at,
     )
     log(
         gift,

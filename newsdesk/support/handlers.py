@@ -2,21 +2,21 @@
 
 Each handler looks only at what is its own (metadata `newsdesk_kind`), so the
 tiers' handlers and these share the event types. A charge is written under the
-id of what Stripe charged (the invoice of a subscription, the payment intent
-of a one-time payment), so the checkout session of a monthly donation and its
-first invoice, whichever comes first and however often, make one Payment.
+id of what Stripe charged, once: a one-time donation's or a gift's payment
+intent, from its completed Checkout session; each charge of a monthly donation
+(the first one too) from its paid invoice, so its Checkout session records
+nothing itself.
 """
 
 from datetime import UTC, datetime
 
 import stripe
 
+from newsdesk.members.checkout import kind_of
 from newsdesk.members.models import Payment, Tier
 from newsdesk.members.payments import handles
 from newsdesk.support import donations, gifts
 from newsdesk.support.models import Gift
-
-KIND_KEY = "newsdesk_kind"
 
 
 def _when(timestamp: int | None) -> datetime:
@@ -37,13 +37,13 @@ def _id(value) -> str | None:
 @handles("checkout.session.completed", "checkout.session.async_payment_succeeded")
 def checkout_paid(event: stripe.Event) -> None:
     session = event.data.object.to_dict()
-    kind = (session.get("metadata") or {}).get(KIND_KEY)
-    if kind not in (Payment.Kind.DONATION, Payment.Kind.GIFT):
+    kind = kind_of(session)
+    if kind not in (Payment.Kind.DONATION, Payment.Kind.GIFT) or session.get("mode") != "payment":
         return
     # A bank debit may complete the session before the money is there: its success comes later.
     if session.get("payment_status") != "paid":
         return
-    charge_id = _id(session.get("invoice")) or _id(session.get("payment_intent")) or session["id"]
+    charge_id = _id(session.get("payment_intent")) or session["id"]
     email = _email(session)
     paid_at = _when(event.created)
     if kind == Payment.Kind.DONATION:
@@ -52,7 +52,7 @@ def checkout_paid(event: stripe.Event) -> None:
             email=email,
             amount=session["amount_total"],
             currency=session["currency"],
-            recurring=session.get("mode") == "subscription",
+            recurring=False,
             paid_at=paid_at,
         )
         return
@@ -74,19 +74,11 @@ def checkout_paid(event: stripe.Event) -> None:
     )
 
 
-def subscription_metadata(invoice: dict) -> dict:
-    """The metadata of the invoice's subscription, where the API version at hand puts it."""
-    details = (invoice.get("parent") or {}).get("subscription_details") or invoice.get(
-        "subscription_details"
-    )
-    return (details or {}).get("metadata") or {}
-
-
 @handles("invoice.paid")
 def donation_invoice_paid(event: stripe.Event) -> None:
-    """A monthly donation's charge, the first (also reported by its checkout) and each later one."""
+    """Each charge of a monthly donation, the first one too."""
     invoice = event.data.object.to_dict()
-    if subscription_metadata(invoice).get(KIND_KEY) != Payment.Kind.DONATION:
+    if kind_of(invoice) != Payment.Kind.DONATION:
         return
     if not invoice.get("amount_paid"):
         return

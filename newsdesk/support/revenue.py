@@ -22,6 +22,29 @@ def _money(rows) -> list[dict]:
     ]
 
 
+def monthly_recurring_revenue(now: datetime) -> list[dict]:
+    """Per currency: active paid memberships' amounts a month (a yearly one counts a twelfth)."""
+    rows = (
+        Membership.objects.current(now)
+        .filter(source=Membership.Source.PAID, amount__isnull=False)
+        .values("currency")
+        .annotate(
+            count=Count("pk"),
+            monthly=Sum("amount", filter=Q(interval="month")),
+            yearly=Sum("amount", filter=Q(interval="year")),
+        )
+        .order_by("currency")
+    )
+    return _money(
+        {
+            "currency": row["currency"],
+            "count": row["count"],
+            "total": round((row["monthly"] or 0) + (row["yearly"] or 0) / 12),
+        }
+        for row in rows
+    )
+
+
 @dataclass
 class Revenue:
     since: datetime

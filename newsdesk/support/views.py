@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from newsdesk.core import ratelimits
 from newsdesk.core.clientaddress import client_address
 from newsdesk.members import sessions
+from newsdesk.members.checkout import PaymentsUnavailable
 from newsdesk.members.payments import payments_configured
 from newsdesk.support import campaigns, donations, gifts
 from newsdesk.support.forms import DonationForm, GiftForm
@@ -20,6 +21,7 @@ from newsdesk.support.models import DonationSettings
 # However the forms are used, one client address opens at most this many Checkout pages an hour.
 CHECKOUTS_PER_IP = (30, timedelta(hours=1))
 TOO_MANY = "Too many payment pages were opened from your network. Try again in an hour."
+UNAVAILABLE = "Payments cannot be taken just now. Nothing was charged: try again in a few minutes."
 
 
 def _within_checkout_limit(request) -> bool:
@@ -57,12 +59,16 @@ def support(request):
     if not _within_checkout_limit(request):
         form.add_error(None, TOO_MANY)
         return _support_page(request, form, status=429)
-    url = donations.checkout_url(
-        request,
-        amount=form.cleaned_data["amount_minor"],
-        monthly=form.cleaned_data["frequency"] == "monthly",
-        email=form.cleaned_data["email"],
-    )
+    try:
+        url = donations.checkout_url(
+            request,
+            amount=form.cleaned_data["amount_minor"],
+            monthly=form.cleaned_data["frequency"] == "monthly",
+            email=form.cleaned_data["email"],
+        )
+    except PaymentsUnavailable:
+        form.add_error(None, UNAVAILABLE)
+        return _support_page(request, form, status=503)
     return _see_other(url)
 
 
@@ -93,8 +99,8 @@ def gift(request):
         form.add_error(None, TOO_MANY)
         return _gift_page(request, form, status=429)
     data = form.cleaned_data
-    return _see_other(
-        gifts.checkout_url(
+    try:
+        url = gifts.checkout_url(
             request,
             buyer_email=data["buyer_email"],
             recipient_email=data["recipient_email"],
@@ -102,7 +108,10 @@ def gift(request):
             months=data["months"],
             message=data["message"],
         )
-    )
+    except PaymentsUnavailable:
+        form.add_error(None, UNAVAILABLE)
+        return _gift_page(request, form, status=503)
+    return _see_other(url)
 
 
 def gift_thanks(request):

@@ -172,9 +172,11 @@ def test_a_one_time_donation_is_recorded_once_with_one_receipt(deliver, run_task
     assert entry.label == "Donation of €25.00" and entry.user is None
 
 
-def test_a_monthly_donation_first_charge_once_whichever_event_comes_first(deliver):
-    deliver("evt_invoice", "invoice.paid", invoice("in_1"))
+def test_each_charge_of_a_monthly_donation_is_recorded_from_its_invoice(deliver):
     deliver("evt_session", "checkout.session.completed", session(mode="subscription", amount=500))
+    assert not Payment.objects.exists()
+    deliver("evt_invoice", "invoice.paid", invoice("in_1"))
+    deliver("evt_invoice", "invoice.paid", invoice("in_1"))
     payment = Payment.objects.get()
     assert (payment.stripe_id, payment.recurring, payment.amount) == ("in_1", True, 500)
     # Next month's charge is another payment.
