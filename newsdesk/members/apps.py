@@ -13,7 +13,12 @@ class MembersConfig(AppConfig):
         from newsdesk.core import periodic, slots
         from newsdesk.core.pagecache import cache_view, page_tag, purge_paths, reader_cookie
         from newsdesk.core.renewal import renews
-        from newsdesk.members import access, accounts, sessions
+        from newsdesk.members import (
+            access,
+            accounts,
+            billing,  # noqa: F401 (registers its Stripe event handlers)
+            sessions,
+        )
         from newsdesk.members.models import StoryAccess, Tier
 
         core_access.gate(access.gate)

@@ -17,6 +17,26 @@ class SignInForm(ExactFieldsForm):
         return normalise_address(self.cleaned_data["email"])
 
 
+class CheckoutForm(ExactFieldsForm):
+    """A paid tier and how often to pay, from the membership page."""
+
+    tier = forms.ModelChoiceField(
+        queryset=Tier.objects.filter(active=True, is_free=False),
+        to_field_name="slug",
+        error_messages={
+            "required": "Choose a membership.",
+            "invalid_choice": "That membership is not offered.",
+        },
+    )
+    interval = forms.ChoiceField(
+        choices=[("month", "Monthly"), ("year", "Yearly")],
+        error_messages={
+            "required": "Choose monthly or yearly.",
+            "invalid_choice": "Choose monthly or yearly.",
+        },
+    )
+
+
 class GrantForm(forms.Form):
     """A complimentary membership, granted by a member of staff."""
 

@@ -12,6 +12,11 @@ JOIN = "members.join"
 GRANT = "members.grant"
 LAPSE = "members.lapse"
 DELETE = "members.delete"
+# Stripe's steps, logged as "system": the reader acted at Stripe, Stripe told us.
+SUBSCRIBE = "members.subscribe"
+SUBSCRIPTION_CHANGE = "members.subscription_change"
+PAYMENT = "members.payment"
+PAYMENT_FAILED = "members.payment_failed"
 
 
 class GrantFormatter(LogFormatter):
@@ -24,9 +29,40 @@ class GrantFormatter(LogFormatter):
         return f"Granted {data.get('tier', '')}{ends}"
 
 
+class SubscribeFormatter(LogFormatter):
+    label = "Paid membership"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"Paid membership of {data.get('tier', '')}, {data.get('interval', '')}ly, through Stripe"
+
+
+class SubscriptionChangeFormatter(LogFormatter):
+    label = "Paid membership changed"
+
+    def format_message(self, log_entry):
+        return "Stripe: " + ", ".join(log_entry.data.get("changes", []))
+
+
+class PaymentFormatter(LogFormatter):
+    label = "Payment"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return (
+            f"Paid {data.get('amount', '')} ({data.get('kind', '')}, {data.get('stripe_id', '')})"
+        )
+
+
 def register(actions):
     """For Wagtail's register_log_actions hook."""
     actions.register_action(JOIN, "Join", "Joined by signing in with an emailed link")
     actions.register_action(GRANT)(GrantFormatter)
     actions.register_action(LAPSE, "Membership lapsed", "Membership lapsed at its end")
     actions.register_action(DELETE, "Delete account", "Deleted their account")
+    actions.register_action(SUBSCRIBE)(SubscribeFormatter)
+    actions.register_action(SUBSCRIPTION_CHANGE)(SubscriptionChangeFormatter)
+    actions.register_action(PAYMENT)(PaymentFormatter)
+    actions.register_action(
+        PAYMENT_FAILED, "Payment failed", "A renewal payment failed; told the member"
+    )

@@ -2,8 +2,8 @@
 
 A member is one person with the newsletters' Subscriber of the same address
 (compared in lower case): the account page shows that subscriber's
-newsletters, and deleting the account withdraws them. Stripe's ids are kept
-here for the payments that come next; nothing calls Stripe yet.
+newsletters, and deleting the account withdraws them. Stripe's ids link each
+to its customer, product, prices and subscription (members/billing.py).
 """
 
 import uuid
@@ -55,6 +55,10 @@ class Tier(models.Model):
     )
     active = models.BooleanField(default=True, help_text="Offered on the membership page.")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    # Made in Stripe when first bought (billing.tier_price); a new price replaces one whose amount changed.
+    stripe_product_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_monthly_price_id = models.CharField(max_length=255, blank=True, editable=False)
+    stripe_yearly_price_id = models.CharField(max_length=255, blank=True, editable=False)
 
     panels = [
         FieldPanel("name"),
@@ -189,6 +193,14 @@ class Membership(models.Model):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    # What a paid membership costs each interval, as Stripe charges it: monthly recurring revenue is counted from these.
+    amount = models.PositiveIntegerField(
+        null=True, blank=True, help_text="In minor units of the currency, each interval."
+    )
+    currency = models.CharField(max_length=3, blank=True)
+    interval = models.CharField(
+        max_length=5, blank=True, choices=[("month", "Monthly"), ("year", "Yearly")]
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -202,6 +214,10 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.tier} ({self.get_status_display()})"
+
+    @property
+    def amount_display(self):
+        return format_price(self.amount, self.currency) if self.amount is not None else ""
 
 
 class StoryAccess(models.Model):

@@ -12,10 +12,14 @@ admin's users and their groups, and Django's login would set the session cookie.
 """
 
 from datetime import timedelta
+from functools import wraps
 from importlib import import_module
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.members.models import Member, Membership
@@ -38,6 +42,19 @@ def member_for(request: HttpRequest) -> Member | None:
             member = Member.objects.filter(key=key).first() if key else None
         request._newsdesk_member = member
     return request._newsdesk_member
+
+
+def member_required(view):
+    """For a member's own pages: the view gets the member signed in; anyone else is sent to sign in and back."""
+
+    @wraps(view)
+    def for_member(request: HttpRequest, *args, **kwargs):
+        member = member_for(request)
+        if member is None:
+            return redirect(reverse("account_sign_in") + "?next=" + quote(request.path))
+        return view(request, member, *args, **kwargs)
+
+    return for_member
 
 
 def membership_for(request: HttpRequest) -> Membership | None:

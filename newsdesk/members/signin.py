@@ -59,6 +59,11 @@ def request_link(email: str, ip_address: str | None, next_path: str = "") -> boo
     """Queues a sign-in email; whether it did is for tests and logs, never for the reader."""
     if not _within(REQUESTS_PER_IP, "members-ip", ip_address):
         return False
+    return send_link(email, next_path)
+
+
+def send_link(email: str, next_path: str = "") -> bool:
+    """Queues a sign-in email unasked by the form (a newcomer just paid at Checkout); the address's limit holds."""
     # It bounced or its owner complained: a link there would help nobody.
     if Suppression.covers(email):
         return False

@@ -1,13 +1,19 @@
-from django.conf import settings
+import re
+
+import stripe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newsdesk.core.clientaddress import client_address
-from newsdesk.members import accounts, sessions, signin
-from newsdesk.members.forms import SignInForm
+from newsdesk.members import accounts, billing, sessions, signin
+from newsdesk.members.checkout import PaymentsUnavailable, kind_of
+from newsdesk.members.forms import CheckoutForm, SignInForm
 from newsdesk.members.models import Tier
+from newsdesk.members.payments import payments_configured, stripe_client
+from newsdesk.members.sessions import member_required
 from newsdesk.newsletters.models import Subscriber
 from newsdesk.newsletters.subscribers.subscriptions import Consent
 from newsdesk.newsletters.subscribers.views import preferences_form
@@ -17,10 +23,7 @@ SENT = (
     "{minutes} minutes to sign in, or to join if you are new. Check your spam folder if "
     "nothing arrives."
 )
-
-
-def payments_set_up() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY)
+CHECKOUT_SESSION = re.compile(r"^cs_[A-Za-z0-9_]{1,200}$")
 
 
 def membership(request):
@@ -28,7 +31,67 @@ def membership(request):
     return render(
         request,
         "members/membership.html",
-        {"tiers": tiers, "payments_set_up": payments_set_up()},
+        {"tiers": tiers, "payments_set_up": payments_configured()},
+    )
+
+
+def _unavailable(request, status=503):
+    return render(request, "members/payments_unavailable.html", status=status)
+
+
+# The membership page is kept in the page cache, the same for everyone, so its forms
+# carry no CSRF token: all a forged post could do is open a Checkout page.
+@csrf_exempt
+@never_cache
+@require_POST
+def membership_checkout(request):
+    """A paid tier chosen: off to Stripe Checkout, as the member signed in or as a newcomer Checkout asks."""
+    if not payments_configured():
+        return redirect("membership")
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return render(request, "members/checkout_problem.html", {"form": form}, status=400)
+    try:
+        url = billing.checkout_for_tier(
+            request,
+            form.cleaned_data["tier"],
+            form.cleaned_data["interval"],
+            sessions.member_for(request),
+        )
+    except (PaymentsUnavailable, stripe.StripeError):
+        return _unavailable(request)
+    return redirect(url)
+
+
+@never_cache
+@require_GET
+def membership_welcome(request):
+    """Where Checkout sends the reader back: thanks, and (for a newcomer) the sign-in link is in the mail."""
+    session_id = request.GET.get("session", "")
+    if not payments_configured() or not CHECKOUT_SESSION.match(session_id):
+        return render(request, "members/welcome.html", {"session": None}, status=400)
+    try:
+        session = stripe_client().v1.checkout.sessions.retrieve(session_id).to_dict()
+    except stripe.InvalidRequestError:
+        return render(request, "members/welcome.html", {"session": None}, status=400)
+    except stripe.StripeError:
+        return _unavailable(request)
+    if kind_of(session) != billing.MEMBERSHIP:
+        return render(request, "members/welcome.html", {"session": None}, status=400)
+    member = sessions.member_for(request)
+    if member is not None and session.get("client_reference_id") == str(member.key):
+        return redirect(reverse("account") + "?done=joined")
+    email = (session.get("customer_details") or {}).get("email") or session.get("customer_email")
+    tier = Tier.objects.filter(slug=(session.get("metadata") or {}).get("tier", "")).first()
+    return render(
+        request,
+        "members/welcome.html",
+        {
+            "session": session,
+            "paid": session.get("status") == "complete",
+            "email": email,
+            "tier": tier,
+        },
     )
 
 
@@ -77,10 +140,8 @@ def sign_in_link(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def account(request):
-    member = sessions.member_for(request)
-    if member is None:
-        return redirect(reverse("account_sign_in") + "?next=" + reverse("account"))
+@member_required
+def account(request, member):
     # One person: the account's newsletters are those of the subscriber of the same address.
     subscriber = Subscriber.objects.filter(email__iexact=member.email).first()
     if subscriber is None:
@@ -92,13 +153,34 @@ def account(request):
         "member": member,
         "membership": member.membership,
         "latest": member.latest_membership,
+        "payments": member.payments.all()[:100],
+        "can_manage_payments": payments_configured() and bool(member.stripe_customer_id),
         "subscriber": subscriber,
         "form": form,
         "done": request.GET.get("done"),
         "pending": pending,
-        "payments_set_up": payments_set_up(),
+        "payments_set_up": payments_configured(),
     }
     return render(request, "members/account.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_POST
+@member_required
+def billing_portal(request, member):
+    """Stripe's customer portal, where the member changes their card or cancels."""
+    if not payments_configured() or not member.stripe_customer_id:
+        return redirect("account")
+    try:
+        portal = stripe_client().v1.billing_portal.sessions.create(
+            params={
+                "customer": member.stripe_customer_id,
+                "return_url": request.build_absolute_uri(reverse("account")),
+            }
+        )
+    except stripe.StripeError:
+        return _unavailable(request)
+    return redirect(portal.url)
 
 
 @never_cache
@@ -111,10 +193,8 @@ def sign_out(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def delete_account(request):
-    member = sessions.member_for(request)
-    if member is None:
-        return redirect(reverse("account_sign_in") + "?next=" + reverse("account_delete"))
+@member_required
+def delete_account(request, member):
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             return render(

@@ -231,6 +231,18 @@ class Price(StripeObject):
         self.lookup_key = lookup_key
         self.active = try_convert_to_bool(active)
 
+    def _update(self, active=None, metadata=None, nickname=None, lookup_key=None, **kwargs):
+        if kwargs:
+            raise UserError(400, "Unexpected " + ", ".join(kwargs))
+        if active is not None:
+            self.active = try_convert_to_bool(active)
+        if metadata:
+            self.metadata.update(metadata)
+        if nickname is not None:
+            self.nickname = nickname
+        if lookup_key is not None:
+            self.lookup_key = lookup_key
+
     @classmethod
     def _api_list_all(cls, url, product=None, active=None, type=None, **kwargs):
         li = super()._api_list_all(url, **kwargs)
