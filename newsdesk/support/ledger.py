@@ -1,11 +1,11 @@
-"""Payments of reader revenue, written once each whatever Stripe sends twice, each with its receipt."""
+"""Payments of reader revenue, written once each whatever Stripe sends twice, each with its receipt (members' receipt mail)."""
 
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
 from newsdesk.members.models import Member, Payment
-from newsdesk.support.tasks import send_receipt
+from newsdesk.members.tasks import send_receipt
 
 
 @transaction.atomic

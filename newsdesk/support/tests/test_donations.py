@@ -188,8 +188,8 @@ def test_each_charge_of_a_monthly_donation_is_recorded_from_its_invoice(deliver)
 
 
 def test_other_kinds_are_left_to_their_own_handlers(deliver):
-    deliver("evt_1", "invoice.paid", invoice("in_9", kind="membership"))
-    deliver("evt_2", "checkout.session.completed", session("cs_9", kind="membership"))
+    deliver("evt_1", "invoice.paid", invoice("in_9", kind="someone_elses"))
+    deliver("evt_2", "checkout.session.completed", session("cs_9", kind="someone_elses"))
     deliver("evt_3", "checkout.session.completed", session("cs_10", payment_status="unpaid"))
     assert not Payment.objects.exists()
 

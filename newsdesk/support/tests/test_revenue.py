@@ -110,7 +110,7 @@ def test_the_page_in_a_fixed_number_of_queries(
         Payment.objects.create(email="x@example.org", kind="donation", amount=100, currency="EUR")
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = editor_client.get("/admin/support/revenue/")
-    assert "€155.00" in page.content.decode()  # (1 + 30) × €5 a month, and the yearly one
+    assert "€160.00" in page.content.decode()  # (1 + 30) × €5 a month, and €60 a year
 
 
 def test_the_page_is_for_staff_with_the_permission_only(client, books):
