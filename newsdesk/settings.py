@@ -658,7 +658,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # Payment forms answer with a redirect to Stripe's Checkout page, which browsers check against this.
+        "form-action": ["'self'", "https://checkout.stripe.com"],
         "frame-ancestors": ["'self'"],
     },
 }
