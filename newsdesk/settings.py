@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "newsdesk.mailcatcher",
     "newsdesk.narration",
     "newsdesk.members",
+    "newsdesk.support",
     "newsdesk.content_import",
     "newsdesk.demo",
     "newsdesk.desk",

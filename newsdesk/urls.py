@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("newsletters/", include("newsdesk.newsletters.urls")),
     path("", include("newsdesk.members.urls")),
+    path("", include("newsdesk.support.urls")),
     path("", include("newsdesk.feed.urls")),
     path("", include("newsdesk.articles.urls")),
     path("", include("newsdesk.syndication.urls")),

@@ -150,6 +150,26 @@ class NewsletterSignupBlock(blocks.StructBlock):
         template = "newsletters/blocks/signup.html"
 
 
+class SupportBlock(blocks.StructBlock):
+    """A "Support our reporting" box in the body. The support app, above this one, is named, not
+    imported: its campaign snippet, and its template, which renders the box."""
+
+    heading = blocks.CharBlock(
+        required=False, max_length=100, help_text='Empty: "Support our reporting".'
+    )
+    text = blocks.TextBlock(required=False, max_length=300)
+    campaign = SnippetChooserBlock(
+        "support.Campaign",
+        required=False,
+        help_text="The campaign whose meter it shows; empty: the running one, if any.",
+    )
+
+    class Meta:
+        icon = "pick"
+        label = "Support our reporting"
+        template = "support/blocks/support.html"
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = ParagraphBlock()
     heading = HeadingBlock()
@@ -159,3 +179,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
     related_story = RelatedStoryBlock()
     embed = EmbedBlock()
     newsletter_signup = NewsletterSignupBlock()
+    support = SupportBlock()

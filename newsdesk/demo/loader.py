@@ -25,6 +25,7 @@ from newsdesk.curation.models import EditorsPick, EditorsPicks
 from newsdesk.demo.members import load_demo_members
 from newsdesk.demo.newsletters import load_demo_newsletters
 from newsdesk.demo.pictures import draw_picture
+from newsdesk.demo.support import load_demo_support
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
@@ -194,6 +195,7 @@ def _load_demo(content_file: str | Path) -> dict[str, int]:
     _post_news(content["news_feed"], articles, now)
     newsletters = load_demo_newsletters()
     tiers = load_demo_members()
+    load_demo_support()
     return {
         "articles": len(articles),
         "sections": len(sections),

@@ -24,6 +24,7 @@ MAY_IMPORT = {
     "narration": {"syndication", "articles", "feed", *BELOW_ARTICLES},
     "home": {"curation", "newsletters", "search", "articles", "feed", *BELOW_ARTICLES},
     "members": {"newsletters", "articles", *BELOW_ARTICLES},
+    "support": {"members", "newsletters", "articles", *BELOW_ARTICLES},
 }
 # Imports bring a whole archive: they publish as the demo does, and queue narration as a backlog.
 MAY_IMPORT["content_import"] = set(MAY_IMPORT)
