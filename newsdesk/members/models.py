@@ -238,6 +238,31 @@ class StoryAccess(models.Model):
         return self.tiers.filter(pk=membership.tier_id).exists()
 
 
+class NewsletterAccess(models.Model):
+    """Who a newsletter goes to: members, or members of chosen tiers. A newsletter without one is everyone's.
+
+    Checked for each recipient just before their message goes (newsletters/audience.py):
+    a member whose membership lapsed gets nothing more.
+    """
+
+    Level = StoryAccess.Level
+
+    newsletter = models.OneToOneField(
+        "newsletters.Newsletter", on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MEMBERS)
+    tiers = models.ManyToManyField(Tier, blank=True, related_name="+")
+
+    panels = [FieldPanel("newsletter"), FieldPanel("level"), FieldPanel("tiers")]
+
+    class Meta:
+        verbose_name = "members' newsletter"
+        verbose_name_plural = "members' newsletters"
+
+    def __str__(self):
+        return f"{self.newsletter.name}: {self.get_level_display()}"
+
+
 class SignInLink(models.Model):
     """A link mailed to an address to sign in with: used once, within LIFETIME; only its hash is kept.
 

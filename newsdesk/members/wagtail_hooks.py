@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import (
 )
 
 from newsdesk.members import admin_views, log_actions
-from newsdesk.members.models import Member, Membership, StoryAccess, Tier
+from newsdesk.members.models import Member, Membership, NewsletterAccess, StoryAccess, Tier
 
 
 def _latest(field):
@@ -139,8 +139,16 @@ class StoryAccessViewSet(SnippetViewSet):
     list_filter = ["level"]
 
 
+class NewsletterAccessViewSet(SnippetViewSet):
+    model = NewsletterAccess
+    icon = "mail"
+    menu_label = "Members' newsletters"
+    list_display = ["newsletter", "level"]
+    list_filter = ["level"]
+
+
 class MembersGroup(SnippetViewSetGroup):
-    items = (MemberViewSet, TierViewSet, StoryAccessViewSet)
+    items = (MemberViewSet, TierViewSet, StoryAccessViewSet, NewsletterAccessViewSet)
     menu_icon = "group"
     menu_label = "Members"
     menu_order = 320
