@@ -13,13 +13,15 @@ class MembersConfig(AppConfig):
         from newsdesk.core import periodic, slots
         from newsdesk.core.pagecache import cache_view, page_tag, purge_paths, reader_cookie
         from newsdesk.core.renewal import renews
-        from newsdesk.members import access, accounts, audiences, sessions
+        from newsdesk.members import access, accounts, audiences, imports, sessions
         from newsdesk.members.models import NewsletterAccess, StoryAccess, Tier
         from newsdesk.newsletters import audience as newsletter_audience
+        from newsdesk.newsletters.imports import importer
 
         core_access.gate(access.gate)
         core_access.gated_by(lambda page: page.pk in access.gated_stories())
         newsletter_audience.restrict(audiences.newsletter_audiences)
+        importer.on_import(imports.import_ghost_members)
         reader_cookie(sessions.MEMBER_COOKIE)
         # The same "Account" link in every kept page: /account/ knows who asks.
         slots.fill("account", "members/includes/account_link.html")

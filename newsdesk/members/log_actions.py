@@ -12,6 +12,15 @@ JOIN = "members.join"
 GRANT = "members.grant"
 LAPSE = "members.lapse"
 DELETE = "members.delete"
+IMPORT = "members.import"
+
+
+class ImportFormatter(LogFormatter):
+    label = "Import from Ghost"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"Imported from a Ghost export: {data.get('tier') or 'no tier'}, {data.get('source', '')}"
 
 
 class GrantFormatter(LogFormatter):
@@ -30,3 +39,4 @@ def register(actions):
     actions.register_action(GRANT)(GrantFormatter)
     actions.register_action(LAPSE, "Membership lapsed", "Membership lapsed at its end")
     actions.register_action(DELETE, "Delete account", "Deleted their account")
+    actions.register_action(IMPORT)(ImportFormatter)

@@ -189,6 +189,11 @@ class Membership(models.Model):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     stripe_subscription_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    to_confirm = models.BooleanField(
+        default=False,
+        help_text="Imported as paid (a Ghost export): `newsdesk stripe_sync` confirms it "
+        "against the member's Stripe customer.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
