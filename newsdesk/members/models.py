@@ -142,16 +142,6 @@ class Member(models.Model):
     def latest_membership(self) -> "Membership | None":
         return self.memberships.select_related("tier").first()
 
-    @property
-    def membership_history(self) -> str:
-        """Every membership, newest first, as the admin's member page lists them."""
-        return "; ".join(
-            f"{m.tier.name}, {m.get_source_display().lower()}, {m.get_status_display().lower()}, "
-            f"from {timezone.localtime(m.started_at):%Y-%m-%d}"
-            + (f" to {timezone.localtime(m.ends_at):%Y-%m-%d}" if m.ends_at else "")
-            for m in self.memberships.select_related("tier")
-        )
-
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, at: datetime | None = None):
