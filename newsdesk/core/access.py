@@ -10,7 +10,9 @@ carrying one of the registered reader cookies).
 What is made once for every reader (feeds with full text, search snippets,
 narration) asks `open_body(page)`: the open blocks of a gated story, the whole
 body of any other. The app registers `gated_by(function)`, function(page) true
-for a gated story.
+for a gated story. Narration made before a story was gated reads all of it:
+its audio and captions go only to readers `access_for` lets in, and the
+podcast feeds leave gated stories out (`is_gated`).
 """
 
 from collections.abc import Callable, Iterable
@@ -47,9 +49,13 @@ def gated_by(function: Callable[[Page], bool]) -> None:
     GATED.append(function)
 
 
+def is_gated(page: Page) -> bool:
+    return any(function(page) for function in GATED)
+
+
 def open_body(page: Page) -> Iterable:
     """The body as everyone may read it: a gated story's open blocks, any other story's whole body."""
-    if any(function(page) for function in GATED):
+    if is_gated(page):
         return list(page.body)[:OPEN_BLOCKS]
     return page.body
 

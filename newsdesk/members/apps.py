@@ -16,13 +16,19 @@ class MembersConfig(AppConfig):
         from newsdesk.members import (
             access,
             accounts,
+            audiences,
             billing,  # noqa: F401 (registers its Stripe event handlers)
+            imports,
             sessions,
         )
-        from newsdesk.members.models import StoryAccess, Tier
+        from newsdesk.members.models import NewsletterAccess, StoryAccess, Tier
+        from newsdesk.newsletters import audience as newsletter_audience
+        from newsdesk.newsletters.imports import importer
 
         core_access.gate(access.gate)
         core_access.gated_by(lambda page: page.pk in access.gated_stories())
+        newsletter_audience.restrict(audiences.newsletter_audiences)
+        importer.on_import(imports.import_ghost_members)
         reader_cookie(sessions.MEMBER_COOKIE)
         # The same "Account" link in every kept page: /account/ knows who asks.
         slots.fill("account", "members/includes/account_link.html")
@@ -35,9 +41,17 @@ class MembersConfig(AppConfig):
             post_save.connect(access.forget_gated_stories, sender=model)
             post_delete.connect(access.forget_gated_stories, sender=model)
         m2m_changed.connect(access.forget_gated_stories, sender=StoryAccess.tiers.through)
+        for model in (NewsletterAccess, Tier):
+            post_save.connect(audiences.forget_newsletter_audiences, sender=model)
+            post_delete.connect(audiences.forget_newsletter_audiences, sender=model)
+        m2m_changed.connect(
+            audiences.forget_newsletter_audiences, sender=NewsletterAccess.tiers.through
+        )
         # A story gated or opened shows another page, and other words in the feeds
         # (full text) and search snippets; a tier's name is in the box of its stories.
         renews(StoryAccess, lambda rule: {page_tag(rule.page), "feeds", "search"})
+        # A newsletter for members leaves the subscribe forms and says so on /newsletters/.
+        renews(NewsletterAccess, lambda rule: {"newsletters"})
         renews(
             Tier,
             lambda tier: (

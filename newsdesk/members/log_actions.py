@@ -17,6 +17,15 @@ SUBSCRIBE = "members.subscribe"
 SUBSCRIPTION_CHANGE = "members.subscription_change"
 PAYMENT = "members.payment"
 PAYMENT_FAILED = "members.payment_failed"
+IMPORT = "members.import"
+
+
+class ImportFormatter(LogFormatter):
+    label = "Import from Ghost"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"Imported from a Ghost export: {data.get('tier') or 'no tier'}, {data.get('source', '')}"
 
 
 class GrantFormatter(LogFormatter):
@@ -66,3 +75,4 @@ def register(actions):
     actions.register_action(
         PAYMENT_FAILED, "Payment failed", "A renewal payment failed; told the member"
     )
+    actions.register_action(IMPORT)(ImportFormatter)

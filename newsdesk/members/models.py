@@ -146,16 +146,6 @@ class Member(models.Model):
     def latest_membership(self) -> "Membership | None":
         return self.memberships.select_related("tier").first()
 
-    @property
-    def membership_history(self) -> str:
-        """Every membership, newest first, as the admin's member page lists them."""
-        return "; ".join(
-            f"{m.tier.name}, {m.get_source_display().lower()}, {m.get_status_display().lower()}, "
-            f"from {timezone.localtime(m.started_at):%Y-%m-%d}"
-            + (f" to {timezone.localtime(m.ends_at):%Y-%m-%d}" if m.ends_at else "")
-            for m in self.memberships.select_related("tier")
-        )
-
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, at: datetime | None = None):
@@ -200,6 +190,11 @@ class Membership(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     interval = models.CharField(
         max_length=5, blank=True, choices=[("month", "Monthly"), ("year", "Yearly")]
+    )
+    to_confirm = models.BooleanField(
+        default=False,
+        help_text="Imported as paid (a Ghost export): `newsdesk stripe_sync` confirms it "
+        "against the member's Stripe customer.",
     )
 
     objects = MembershipQuerySet.as_manager()
@@ -252,6 +247,31 @@ class StoryAccess(models.Model):
         if self.level == self.Level.MEMBERS:
             return True
         return self.tiers.filter(pk=membership.tier_id).exists()
+
+
+class NewsletterAccess(models.Model):
+    """Who a newsletter goes to: members, or members of chosen tiers. A newsletter without one is everyone's.
+
+    Checked for each recipient just before their message goes (newsletters/audience.py):
+    a member whose membership lapsed gets nothing more.
+    """
+
+    Level = StoryAccess.Level
+
+    newsletter = models.OneToOneField(
+        "newsletters.Newsletter", on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.MEMBERS)
+    tiers = models.ManyToManyField(Tier, blank=True, related_name="+")
+
+    panels = [FieldPanel("newsletter"), FieldPanel("level"), FieldPanel("tiers")]
+
+    class Meta:
+        verbose_name = "members' newsletter"
+        verbose_name_plural = "members' newsletters"
+
+    def __str__(self):
+        return f"{self.newsletter.name}: {self.get_level_display()}"
 
 
 class SignInLink(models.Model):

@@ -143,9 +143,14 @@ def sign_in_link(request, token):
 @member_required
 def account(request, member):
     # One person: the account's newsletters are those of the subscriber of the same address.
+    # Made on their first choice, not on a look at the page: a GET writes nothing.
     subscriber = Subscriber.objects.filter(email__iexact=member.email).first()
     if subscriber is None:
-        subscriber = Subscriber.objects.create(email=member.email)
+        subscriber = Subscriber(email=member.email)
+        if request.method == "POST":
+            subscriber = Subscriber.objects.get_or_create(
+                email__iexact=member.email, defaults={"email": member.email}
+            )[0]
     form, done, pending = preferences_form(request, subscriber)
     if done:
         return redirect(reverse("account") + "?done=" + done)

@@ -11,12 +11,13 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     HistoryView,
     IndexView,
+    InspectView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
 
-from newsdesk.members import admin_views, log_actions
-from newsdesk.members.models import Member, Membership, StoryAccess, Tier
+from newsdesk.members import admin_views, history, log_actions
+from newsdesk.members.models import Member, Membership, NewsletterAccess, StoryAccess, Tier
 
 
 def _latest(field):
@@ -68,6 +69,15 @@ class MemberIndexView(IndexView):
         return buttons
 
 
+class MemberInspectView(InspectView):
+    """The member's page: memberships, payments, newsletters with their consent records, sign-ins."""
+
+    template_name = "members/admin/member.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "history": history.history_of(self.object)}
+
+
 class MemberHistoryView(HistoryView):
     # Staff who may see members see each one's history: joined, granted, lapsed.
     any_permission_required = ["view"]
@@ -91,6 +101,7 @@ class MemberViewSet(SnippetViewSet):
     menu_label = "Members"
     index_view_class = MemberIndexView
     history_view_class = MemberHistoryView
+    inspect_view_class = MemberInspectView
     filterset_class = MemberFilterSet
     list_display = [
         "email",
@@ -120,7 +131,6 @@ class MemberViewSet(SnippetViewSet):
     }
     export_filename = "members"
     inspect_view_enabled = True
-    inspect_view_fields = ["email", "created_at", "last_signed_in_at", "membership_history"]
 
 
 class TierViewSet(SnippetViewSet):
@@ -139,8 +149,16 @@ class StoryAccessViewSet(SnippetViewSet):
     list_filter = ["level"]
 
 
+class NewsletterAccessViewSet(SnippetViewSet):
+    model = NewsletterAccess
+    icon = "mail"
+    menu_label = "Members' newsletters"
+    list_display = ["newsletter", "level"]
+    list_filter = ["level"]
+
+
 class MembersGroup(SnippetViewSetGroup):
-    items = (MemberViewSet, TierViewSet, StoryAccessViewSet)
+    items = (MemberViewSet, TierViewSet, StoryAccessViewSet, NewsletterAccessViewSet)
     menu_icon = "group"
     menu_label = "Members"
     menu_order = 320

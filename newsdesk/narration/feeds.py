@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from newsdesk.core import access
 from newsdesk.core.links import absolute_url
 from newsdesk.core.xml import xml_safe
 from newsdesk.syndication.feeds import FEED_ITEMS, ArticleFeed
@@ -72,12 +73,14 @@ class PodcastFeed(ArticleFeed):
         return xml_safe(self.newsroom.name)
 
     def items(self, listing):
-        return (
+        narrated = (
             listing.articles.filter(narration__enabled=True)
             .exclude(narration__audio="")
             .select_related("narration")
             .prefetch_related("bylines__contributor", "tags")[:FEED_ITEMS]
         )
+        # A podcast app fetches as nobody: a gated story's audio is not for it.
+        return [article for article in narrated if not access.is_gated(article)]
 
     def item_description(self, article):
         return escape(xml_safe(article.standfirst or article.title))

@@ -9,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
 from PIL import Image, ImageDraw, ImageFont
 
+from newsdesk.core import access
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.core.storage import open_for_streaming
 from newsdesk.core.views import ranged
@@ -19,15 +20,19 @@ ARTWORK_SIZE = 1400  # podcast directories ask for a square of 1400 to 3000 pixe
 
 
 def _heard_by(request, page_id):
-    """The narration and whether it is everyone's (a live, unrestricted story); a restricted story's
-    for the readers it admits, a draft or unpublished one for its editors (admin, previews). Else 404."""
+    """The narration and whether it is everyone's (a live, unrestricted story); a restricted or
+    gated story's for the readers it admits, a draft or unpublished one for its editors (admin,
+    previews). Else 404."""
     narration = get_object_or_404(
         Narration.objects.select_related("page"), pk=page_id, enabled=True
     )
     page = narration.page
     rules = list(page.get_view_restrictions())
     if page.live and all(rule.accept_request(request) for rule in rules):
-        return narration, not rules
+        # Made before the story was gated, the audio may read the gated part aloud.
+        gate = access.access_for(request, page)
+        if gate is None or gate.may_read:
+            return narration, not rules and gate is None
     if request.user.is_authenticated and page.permissions_for_user(request.user).can_edit():
         return narration, False
     raise Http404("No such narration.")

@@ -30,7 +30,7 @@ def screenshots(page, name):
     folder = os.environ.get("NEWSDESK_SCREENSHOTS")
     if not folder:
         return
-    for width, height in ((390, 844), (1280, 800)):
+    for width, height in ((390, 844), (1366, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
 
@@ -89,3 +89,48 @@ def test_a_reader_joins_signs_in_from_the_mail_reads_for_members_and_signs_out(
     page.goto(live_site.url + story.url)
     expect(page.get_by_text(GATED_TEXT)).to_have_count(0)
     page.wait_for_load_state("networkidle")
+
+
+def test_the_members_admin_and_a_newsletter_for_members_look_right(
+    live_site, page, tiers, newsroom, assert_accessible
+):
+    from django.core.management import call_command
+
+    from newsdesk.members.models import NewsletterAccess
+    from newsdesk.newsletters.models import Newsletter
+    from newsdesk.newsletters.tests.test_browser import sign_in as sign_in_to_admin
+
+    for number, slug in enumerate(["patron", "supporter", "supporter"]):
+        call_command("grant_membership", f"member{number}@example.org", slug)
+    for slug, name in [("briefing", "The Briefing"), ("inside", "Inside the Newsroom")]:
+        Newsletter.objects.create(
+            slug=slug,
+            name=name,
+            description=f"All about {name}.",
+            host=newsroom["reporter"],
+            cadence="Every Friday",
+            sender_name=name,
+            sender_address=f"{slug}@example.org",
+        )
+    NewsletterAccess.objects.create(newsletter=Newsletter.objects.get(slug="inside"))
+
+    page.goto(live_site.url + "/newsletters/")
+    page.wait_for_load_state("networkidle")
+    inside = page.locator("#newsletter-inside").locator("..")
+    expect(inside.get_by_text("For members.")).to_be_visible()
+    expect(inside.get_by_role("link", name="Become a member")).to_have_attribute(
+        "href", "/membership/"
+    )
+    assert_accessible(page)
+    screenshots(page, "newsletters-for-members")
+
+    sign_in_to_admin(page, live_site)
+    page.goto(live_site.url + "/admin/snippets/members/member/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_text("member0@example.org")).to_be_visible()
+    screenshots(page, "admin-members")
+    member = Member.objects.get(email="member0@example.org")
+    page.goto(live_site.url + f"/admin/snippets/members/member/inspect/{member.pk}/")
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_role("heading", name="Memberships")).to_be_visible()
+    screenshots(page, "admin-member")

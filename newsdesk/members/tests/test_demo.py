@@ -26,3 +26,17 @@ def test_the_demo_has_tiers_and_a_story_for_members(client, settings):
     membership = client.get("/membership/").content.decode()
     assert "€5.00 a month" in membership and "€15.00 a month" in membership
     assert "Payments are not set up yet" in membership
+
+
+def test_the_demo_has_a_newsletter_for_members_with_an_issue(client):
+    from newsdesk.members.models import NewsletterAccess
+
+    load_demo()
+    rule = NewsletterAccess.objects.select_related("newsletter").get()
+    assert rule.level == NewsletterAccess.Level.MEMBERS
+    issue = rule.newsletter.issues.get()
+    assert issue.stories.get().article.slug == "river-sela-microplastics-study"
+    page = client.get("/newsletters/").content.decode()
+    assert "Inside the Newsroom" in page and "For members." in page
+    assert 'value="inside-the-newsroom"' not in page
+    assert client.get(f"/newsletters/{rule.newsletter.slug}/archive/").status_code == 404

@@ -209,3 +209,58 @@ def test_editors_read_a_gated_story_whole_and_live(story, gate, editor_client):
     response = client.get(story.url)
     assert response["X-Page-Cache"] == "hit"
     assert shows(response.content.decode(), GATED) == [False] * 2
+
+
+def test_a_word_only_in_the_gated_part_finds_the_story_but_quotes_only_its_opening(
+    client, publish_article, gate, run_tasks
+):
+    """A gated story may be found by any of its words, as search engines index it (its JSON-LD
+    marks the gated part); what the results quote comes from the open part only."""
+    body = [{"type": "paragraph", "value": f"<p>{text}</p>"} for text in OPEN]
+    body.append({"type": "paragraph", "value": "<p>The aquifer contract was signed in secret.</p>"})
+    story = publish_article("Inside the water deal", body=body)
+    gate(story)
+    run_tasks("default")  # Wagtail's search index, brought up to date by the worker
+    results = client.get("/search/", {"q": "aquifer"}).content.decode()
+    assert "Inside the water deal" in results
+    assert "contract was signed" not in results and "<mark>aquifer" not in results.lower()
+
+
+@pytest.fixture
+def narrated(story):
+    """The story's narration, made while it was public: it reads every paragraph aloud."""
+    from django.core.files.base import ContentFile
+
+    from newsdesk.narration.models import Narration
+
+    narration, _ = Narration.objects.get_or_create(page=story)
+    narration.audio.save("abc123.mp3", ContentFile(b"ID3" + bytes(2000)), save=False)
+    narration.captions.save("abc123.vtt", ContentFile(b"WEBVTT\n\n" + GATED[0].encode()))
+    narration.status, narration.duration = Narration.Status.READY, 12
+    narration.save()
+    return narration
+
+
+def test_a_gated_storys_narration_reaches_only_readers_with_access(
+    client, story, gate, member, narrated, monkeypatch
+):
+    monkeypatch.setattr("newsdesk.narration.voices.voice_installed", lambda: True)
+    audio, captions = narrated.audio_url, f"/narration/{story.pk}/captions.vtt"
+    # Public while the story is.
+    assert client.get(audio).status_code == 200
+    assert audio in client.get(story.url).content.decode()
+    assert audio in client.get("/feeds/podcast/").content.decode()
+    gate(story)
+    for url in (audio, captions):
+        assert client.get(url).status_code == 404
+    page = client.get(story.url).content.decode()
+    assert audio not in page and "captions.vtt" not in page
+    podcast = client.get("/feeds/podcast/").content.decode()
+    assert audio not in podcast and "Inside the water deal" not in podcast
+
+    reader = member()
+    assert audio in reader.get(story.url).content.decode()
+    response = reader.get(audio)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert GATED[0] in reader.get(captions).content.decode()

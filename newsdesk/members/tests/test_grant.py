@@ -67,8 +67,9 @@ def test_staff_grant_from_the_admin_under_their_name(editor_client, tiers):
     history = editor_client.get(f"/admin/snippets/members/member/history/{membership.member.pk}/")
     assert "Granted Supporter until" in history.content.decode()
     inspect = editor_client.get(f"/admin/snippets/members/member/inspect/{membership.member.pk}/")
-    assert "Supporter, complimentary, active, from" in inspect.content.decode()
-    assert "to 2099-06-30" in inspect.content.decode()
+    page = inspect.content.decode()
+    assert "<td>Supporter</td>" in page and "<td>Complimentary</td>" in page
+    assert "2099-06-30" in page
 
 
 def test_the_admin_refuses_a_past_day_and_a_bad_address(editor_client, tiers):

@@ -78,6 +78,11 @@ class Entry:
     unsubscribed: bool = False
     bounced: bool = False
     row: int = 0  # its row number in the file, header = row 1
+    # A Ghost member's standing, for the app that keeps members (see `on_import`).
+    complimentary: bool = False
+    stripe_customer_id: str = ""
+    tiers: str = ""
+    is_member: bool = False
 
 
 def _true(value):
@@ -92,6 +97,10 @@ def _ghost(row, headers):
         signed_up=row.get("created_at", ""),
         unsubscribed=not _true(row.get("subscribed_to_emails", "true"))
         or bool(row.get("deleted_at")),
+        complimentary=_true(row.get("complimentary_plan")),
+        stripe_customer_id=(row.get("stripe_customer_id") or "").strip(),
+        tiers=(row.get("tiers") or "").strip(),
+        is_member=not row.get("deleted_at"),
     )
 
 
@@ -263,6 +272,7 @@ class Report:
     skipped: dict[str, list[int]] = field(
         default_factory=dict
     )  # reason → row numbers, header = row 1
+    notes: dict[str, list[int]] = field(default_factory=dict)  # warning → row numbers
 
     @classmethod
     def of(cls, upload: SubscriberImport) -> "Report":
@@ -273,10 +283,15 @@ class Report:
             imported=upload.imported,
             merged=upload.merged,
             skipped=upload.skipped,
+            notes=upload.notes,
         )
 
     def skip(self, reason: str, row: int) -> None:
         self.skipped.setdefault(reason, []).append(row)
+
+    def note(self, warning: str, row: int) -> None:
+        """Imported, with something the operator should know."""
+        self.notes.setdefault(warning, []).append(row)
 
     def summary(self) -> list[tuple[str, int]]:
         """(label, count) pairs, in the order both the command and the admin give them."""
@@ -294,7 +309,20 @@ class Report:
         lines += [
             f"  {reason}: rows {', '.join(map(str, rows))}" for reason, rows in self.skipped.items()
         ]
+        lines += [
+            f"Note: {warning}: rows {', '.join(map(str, rows))}"
+            for warning, rows in self.notes.items()
+        ]
         return lines
+
+
+# What else an import brings, given each batch of entries once written: the members
+# app makes the members of a Ghost export. function(entries, report), in the batch's transaction.
+IMPORT_HOOKS: list[Callable[[list[Entry], Report], None]] = []
+
+
+def on_import(function: Callable[[list[Entry], Report], None]) -> None:
+    IMPORT_HOOKS.append(function)
 
 
 @contextmanager
@@ -621,6 +649,8 @@ def import_subscribers(
         while batch := list(islice(entries, batch_size)):
             with transaction.atomic():
                 _write(newsletter, batch, confirmed, consent, source, report)
+                for hook in IMPORT_HOOKS:
+                    hook(batch, report)
             if progress:
                 # The decoder reads ahead a little, so this is the share read, not yet all written.
                 progress(report, min(stream.tell() / size, 1.0))

@@ -27,6 +27,7 @@ def _record(upload, report, progress, **fields):
         report.merged,
     )
     upload.skipped = report.skipped
+    upload.notes = report.notes
     for name, value in fields.items():
         setattr(upload, name, value)
     upload.save()

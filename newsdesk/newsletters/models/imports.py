@@ -41,6 +41,9 @@ class SubscriberImport(UploadedJob):
     imported = models.PositiveIntegerField(default=0)
     merged = models.PositiveIntegerField(default=0)
     skipped = models.JSONField(default=dict, help_text="Reason → row numbers.")
+    notes = models.JSONField(
+        default=dict, help_text="Imported with a warning: warning → row numbers."
+    )
 
     def __str__(self):
         return f"{self.file_name} → {self.newsletter}"

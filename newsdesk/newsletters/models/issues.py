@@ -113,6 +113,7 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped: unsubscribed or suppressed before sending"
+        WITHHELD = "withheld", "Withheld: not in the newsletter's audience when sent"
         CANCELLED = "cancelled", "Cancelled"
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="deliveries")
@@ -125,6 +126,9 @@ class Delivery(models.Model):
         help_text="A worker stopped during this message's SMTP transaction; it was sent again.",
     )
     smtp_response = models.CharField(max_length=500, blank=True)
+    withheld_because = models.CharField(
+        max_length=200, blank=True, help_text="Why it was withheld (newsletters/audience.py)."
+    )
     message_id = models.CharField(max_length=250, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

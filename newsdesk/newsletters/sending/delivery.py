@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from newsdesk.core import smtp
+from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Subscription, Suppression
 from newsdesk.newsletters.sending.messages import IssueMail
 
@@ -198,23 +199,34 @@ def run_batch(batch_id: int) -> BatchRun:
 def _eligible(batch, rows):
     """The rows still to send now, marked "sending"; the others are skipped.
 
-    Read right before sending, so an unsubscribe or a bounce counts for every
-    message not yet sent.
+    Read right before sending, so an unsubscribe, a bounce or a lapsed
+    membership counts for every message not yet sent. Those the newsletter's
+    audience does not admit now are withheld, and the reason kept.
     """
-    receiving = set(
-        Subscription.objects.filter(
-            newsletter_id=batch.issue.newsletter_id,
-            subscriber_id__in=[subscriber_id for _, subscriber_id, _ in rows],
-        )
-        .receiving()
-        .values_list("subscriber_id", flat=True)
-    )
-    keep = [row for row in rows if row[1] in receiving]
-    dropped = [row[0] for row in rows if row not in keep]
+    receiving = Subscription.objects.filter(
+        newsletter_id=batch.issue.newsletter_id,
+        subscriber_id__in=[subscriber_id for _, subscriber_id, _ in rows],
+    ).receiving()
+    restricted = audience.audience_of(batch.issue.newsletter_id)
+    admitted = receiving
+    if restricted is not None:
+        admitted = receiving.filter(restricted.admits("subscriber__email"))
+    admitted = set(admitted.values_list("subscriber_id", flat=True))
+    keep = [row for row in rows if row[1] in admitted]
+    if restricted is not None:
+        receiving = set(receiving.values_list("subscriber_id", flat=True))
+        withheld = [row[0] for row in rows if row[1] in receiving and row not in keep]
+    else:
+        withheld = []
+    dropped = [row[0] for row in rows if row not in keep and row[0] not in withheld]
     now = timezone.now()
     with transaction.atomic():
         if dropped:
             Delivery.objects.filter(pk__in=dropped).update(status=Status.SKIPPED)
+        if withheld:
+            Delivery.objects.filter(pk__in=withheld).update(
+                status=Status.WITHHELD, withheld_because=restricted.skip_reason[:200]
+            )
         Delivery.objects.filter(pk__in=[row[0] for row in keep]).update(
             status=Status.SENDING, attempts=F("attempts") + 1
         )

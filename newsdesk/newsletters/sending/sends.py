@@ -3,7 +3,10 @@
 `start` freezes the audience: one INSERT ... SELECT makes a delivery record for
 every confirmed subscriber who is not suppressed, so the list never passes
 through Python, and splits the records into batches, each a task on the
-"mail" queue (delivery.py sends them). Pause, resume and cancel only change the
+"mail" queue (delivery.py sends them). A newsletter for members only
+(audience.py) freezes its confirmed subscribers all the same: whether each
+one may have it is asked just before their message goes, and those it does
+not admit then are withheld, with the reason kept on their delivery. Pause, resume and cancel only change the
 issue's status; workers look at it before every chunk of messages.
 """
 
@@ -19,7 +22,7 @@ from django.db.models import Count, DateTimeField, F, Q, Value
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from newsdesk.newsletters import log_actions
+from newsdesk.newsletters import audience, log_actions
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Newsletter, Subscription
 from newsdesk.newsletters.sending import delivery, issues
 from newsdesk.newsletters.sending.tasks import enqueue_batch
@@ -44,6 +47,7 @@ def delivery_columns(issue: Issue) -> dict:
         "attempts": Value(0),
         "in_doubt": Value(False),
         "smtp_response": Value(""),
+        "withheld_because": Value(""),
         "message_id": Value(""),
         "sent_at": Value(None, output_field=DateTimeField()),
     }
@@ -66,8 +70,12 @@ def _freeze_audience(issue):
 
 
 def audience_size(newsletter: Newsletter) -> int:
-    """How many would get an issue sent now."""
-    return newsletter.subscriptions.receiving().count()
+    """How many would get an issue sent now: confirmed, not suppressed, and in its audience."""
+    receiving = newsletter.subscriptions.receiving()
+    restricted = audience.audience_of(newsletter.pk)
+    if restricted is not None:
+        receiving = receiving.filter(restricted.admits("subscriber__email"))
+    return receiving.count()
 
 
 def _make_batches(issue):
@@ -209,6 +217,7 @@ class Progress:
     sent: int
     failed: int
     skipped: int
+    withheld: int
     cancelled: int
     in_doubt: int
     remaining: int
@@ -248,6 +257,7 @@ def progress(issue: Issue, now: datetime | None = None) -> Progress:
         sent=counts["sent"],
         failed=counts["failed"],
         skipped=counts["skipped"],
+        withheld=counts["withheld"],
         cancelled=counts["cancelled"],
         in_doubt=counts["in_doubt"],
         remaining=remaining,

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Issue
 from newsdesk.newsletters.sending import issues, sends, tasks
 
@@ -39,6 +40,7 @@ def send_page(request, pk):
         "schedule_form": ScheduleForm(),
         "can_send": request.user.has_perm("newsletters.send_issue"),
         "audience": sends.audience_size(issue.newsletter),
+        "restricted": audience.audience_of(issue.newsletter_id),
     }
     return TemplateResponse(request, "newsletters/admin/send.html", context)
 

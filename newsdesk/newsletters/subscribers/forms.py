@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
 
+from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Newsletter, Subscription
 from newsdesk.newsletters.subscribers.addresses import normalise_address
 from newsdesk.newsletters.subscribers.subscriptions import consent_wording
@@ -66,6 +67,18 @@ class SubscribeForm(ExactFieldsForm):
 
     def clean_email(self):
         return normalise_address(self.cleaned_data["email"])
+
+    def clean_newsletter(self):
+        newsletters = self.cleaned_data["newsletter"]
+        restricted = audience.audiences()
+        for newsletter in newsletters:
+            if newsletter.pk in restricted:
+                # The same answer for every address: the form tells nobody who is a member.
+                raise ValidationError(
+                    f"{newsletter.name} is for {restricted[newsletter.pk].who}: "
+                    "members choose it on their account page."
+                )
+        return newsletters
 
     def clean_source(self):
         source = self.cleaned_data["source"]
@@ -139,8 +152,13 @@ class PreferencesForm(ExactFieldsForm):
     )
 
     def __init__(self, subscriber, shown, *args, **kwargs):
-        confirmed = subscriber.subscriptions.filter(
-            status=Subscription.Status.CONFIRMED
-        ).values_list("newsletter", flat=True)
+        # A subscriber not saved yet (a member's account, before any choice) gets nothing.
+        confirmed = (
+            subscriber.subscriptions.filter(status=Subscription.Status.CONFIRMED).values_list(
+                "newsletter", flat=True
+            )
+            if subscriber.pk
+            else []
+        )
         super().__init__(*args, initial={"newsletters": list(confirmed)}, **kwargs)
         self.fields["newsletters"].queryset = shown

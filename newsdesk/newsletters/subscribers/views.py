@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Newsletter, Subscriber, Subscription
 from newsdesk.newsletters.subscribers import subscriptions, tokens
 from newsdesk.newsletters.subscribers.forms import (
@@ -20,7 +21,10 @@ THANKS = (
 
 
 def index(request):
-    newsletters = Newsletter.objects.filter(is_active=True).select_related("host")
+    newsletters = list(Newsletter.objects.filter(is_active=True).select_related("host"))
+    restricted = audience.audiences()
+    for newsletter in newsletters:
+        newsletter.audience = restricted.get(newsletter.pk)
     return render(request, "newsletters/index.html", {"newsletters": newsletters})
 
 
@@ -103,10 +107,22 @@ def preferences_form(request, subscriber):
 
     The preferences page and the members' account page both show it.
     """
-    # Closed newsletters stay on the page while the reader still gets them, so they can leave.
-    shown = Newsletter.objects.filter(is_active=True) | Newsletter.objects.filter(
-        subscriptions__subscriber=subscriber, subscriptions__status=Subscription.Status.CONFIRMED
+    # Closed newsletters stay on the page while the reader still gets them, so they can leave;
+    # so do newsletters for members they no longer are.
+    receives = (
+        Newsletter.objects.filter(
+            subscriptions__subscriber=subscriber,
+            subscriptions__status=Subscription.Status.CONFIRMED,
+        )
+        if subscriber.pk
+        else Newsletter.objects.none()
     )
+    not_for_them = [
+        newsletter_id
+        for newsletter_id, restricted in audience.audiences().items()
+        if not restricted.admits_address(subscriber.email)
+    ]
+    shown = Newsletter.objects.filter(is_active=True).exclude(pk__in=not_for_them) | receives
     shown = shown.distinct().select_related("host").order_by("name")
     form = PreferencesForm(subscriber, shown, data=request.POST or None)
     done = None
@@ -121,6 +137,8 @@ def preferences_form(request, subscriber):
                 subscriber, shown, form.cleaned_data["newsletters"], consent
             )
             done = "saved"
+    if subscriber.pk is None:
+        return form, done, set()
     pending = subscriber.subscriptions.filter(status=Subscription.Status.PENDING).values_list(
         "newsletter", flat=True
     )

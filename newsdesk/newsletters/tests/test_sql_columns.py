@@ -41,6 +41,7 @@ def test_the_check_sees_a_column_left_out():
         "attempts",
         "in_doubt",
         "smtp_response",
+        "withheld_because",
         "message_id",
         "sent_at",
     }
