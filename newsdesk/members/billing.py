@@ -158,10 +158,21 @@ def record_subscription(subscription_id: str, subscription: dict | None = None) 
     """
     if subscription is None:
         subscription = stripe_client().v1.subscriptions.retrieve(subscription_id).to_dict()
-    if kind_of(subscription) != MEMBERSHIP:
+    # A Ghost member imported as paid (to_confirm) has a subscription made before
+    # newsdesk, without its kind: it is theirs, of the tier the import gave them.
+    imported = (
+        Membership.objects.select_for_update()
+        .filter(
+            to_confirm=True,
+            status=Status.ACTIVE,
+            member__stripe_customer_id=subscription["customer"],
+        )
+        .first()
+    )
+    if kind_of(subscription) != MEMBERSHIP and imported is None:
         return ""
     price = subscription["items"]["data"][0]["price"]
-    tier = _tier_for(price, subscription.get("metadata") or {})
+    tier = _tier_for(price, subscription.get("metadata") or {}) or (imported and imported.tier)
     if tier is None:
         # A price made outside newsdesk: retrying would not help; staff must look.
         logger.error("Stripe subscription %s has a price of no tier", subscription_id)
@@ -171,7 +182,7 @@ def record_subscription(subscription_id: str, subscription: dict | None = None) 
         Membership.objects.select_for_update()
         .filter(stripe_subscription_id=subscription_id)
         .first()
-    )
+    ) or imported
     known = Member.objects.filter(stripe_customer_id=subscription["customer"]).exists()
     if membership is None and state["status"] == Status.CANCELLED and not known:
         # Ended before newsdesk heard of it, or its member deleted the account: no one to make.
@@ -210,6 +221,9 @@ def record_subscription(subscription_id: str, subscription: dict | None = None) 
         for field, value in state.items()
         if getattr(membership, field) != value
     ]
+    if membership.to_confirm:
+        changes.append("imported payment confirmed")
+        state.update(stripe_subscription_id=subscription_id, to_confirm=False)
     if not changes:
         return ""
     if state["status"] == Status.ACTIVE and membership.status != Status.ACTIVE:
@@ -269,6 +283,16 @@ def _subscription_of(invoice: dict) -> str | None:
     return details.get("subscription") or invoice.get("subscription")
 
 
+def _of_membership(invoice: dict) -> bool:
+    """Whether an invoice charges a membership: newsdesk's kind, or a subscription from before newsdesk that a member has."""
+    if kind_of(invoice) == MEMBERSHIP:
+        return True
+    return Membership.objects.filter(
+        Q(stripe_subscription_id=_subscription_of(invoice) or "-")
+        | Q(to_confirm=True, status=Status.ACTIVE, member__stripe_customer_id=invoice["customer"])
+    ).exists()
+
+
 # Stripe's events.
 
 
@@ -301,7 +325,7 @@ def subscription_changed(event) -> None:
 @handles("invoice.paid")
 def invoice_paid(event) -> None:
     invoice = event.data.object.to_dict()
-    if kind_of(invoice) != MEMBERSHIP:
+    if not _of_membership(invoice):
         return
     record_payment(invoice)
     if subscription_id := _subscription_of(invoice):
@@ -311,7 +335,7 @@ def invoice_paid(event) -> None:
 @handles("invoice.payment_failed")
 def invoice_payment_failed(event) -> None:
     invoice = event.data.object.to_dict()
-    if kind_of(invoice) != MEMBERSHIP:
+    if not _of_membership(invoice):
         return
     # Late, after a retry paid it: nothing failed any more.
     if stripe_client().v1.invoices.retrieve(invoice["id"]).status == "paid":
@@ -350,7 +374,7 @@ def sync() -> list[str]:
     invoices = client.v1.invoices.list(params={"status": "paid", "limit": 100})
     for listed in invoices.auto_paging_iter():
         invoice = listed.to_dict()
-        if kind_of(invoice) == MEMBERSHIP and (payment := record_payment(invoice)):
+        if _of_membership(invoice) and (payment := record_payment(invoice)):
             changes.append(
                 f"{payment.email}: payment {payment.amount_display} ({payment.stripe_id})"
             )

@@ -433,3 +433,50 @@ def test_deleting_the_account_cancels_the_subscription_and_keeps_the_payments(
     # Stripe's word of the cancellation makes no one again.
     deliver()
     assert not Member.objects.exists() and not Membership.objects.exists()
+
+
+def test_stripe_sync_confirms_a_member_imported_from_ghost_as_paid(stripe_api, tiers):
+    client = stripe_client()
+    customer = client.v1.customers.create({"email": "paid@example.org"})
+    # Ghost's own product and price: no newsdesk tier, no newsdesk kind.
+    product = client.v1.products.create({"name": "Ghost Supporter"})
+    price = client.v1.prices.create(
+        {
+            "product": product.id,
+            "currency": "eur",
+            "unit_amount": 500,
+            "recurring": {"interval": "month"},
+        }
+    )
+    session = client.v1.checkout.sessions.create(
+        {
+            "mode": "subscription",
+            "customer": customer.id,
+            "line_items": [{"price": price.id, "quantity": 1}],
+            "success_url": "http://testserver/",
+            "cancel_url": "http://testserver/",
+        }
+    )
+    stripe_api.pay(session.url)
+    member = Member.objects.create(email="paid@example.org", stripe_customer_id=customer.id)
+    imported = Membership.objects.create(
+        member=member, tier=tiers["supporter"], source="paid", to_confirm=True
+    )
+    out = io.StringIO()
+    call_command("stripe_sync", stdout=out)
+    report = out.getvalue()
+    assert "paid@example.org: " in report and "imported payment confirmed" in report
+    assert "paid@example.org: payment €5.00" in report
+    imported.refresh_from_db()
+    assert (imported.to_confirm, imported.status, imported.tier.slug) == (
+        False,
+        "active",
+        "supporter",
+    )
+    assert imported.stripe_subscription_id.startswith("sub_")
+    assert imported.renews_at > timezone.now()
+    assert Membership.objects.filter(member=member).count() == 1
+    assert Payment.objects.get(member=member).amount == 500
+    again = io.StringIO()
+    call_command("stripe_sync", stdout=again)
+    assert again.getvalue() == "0 changes.\n"
