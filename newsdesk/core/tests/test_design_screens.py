@@ -95,7 +95,7 @@ def test_the_phone_header_is_one_compact_bar_whose_menu_and_search_open_without_
     context.close()
 
 
-def test_on_a_laptop_the_sections_are_a_row_in_the_header_aligned_with_the_content(
+def test_on_a_laptop_the_sections_are_a_row_aligned_with_the_content_and_paper_gets_the_story(
     demo, live_site, browser
 ):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
@@ -110,4 +110,16 @@ def test_on_a_laptop_the_sections_are_a_row_in_the_header_aligned_with_the_conte
     content = page.locator("main > *").first.bounding_box()
     assert abs(brand["x"] - content["x"]) <= 1  # the same column, to the rounding of a pixel
     assert links.first.bounding_box()["y"] == links.nth(1).bounding_box()["y"]
+
+    # On paper: the story alone, each link followed by its address.
+    article = ArticlePage.objects.live().order_by("-first_published_at").first()
+    page.goto(live_site.url + article.url)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1)).to_have_text(article.title)
+    for furniture in (".site-menu", ".site-header__tools", ".rail", ".site-footer", "main form"):
+        expect(page.locator(furniture).first).to_be_hidden()
+    byline_link = page.locator(".byline a").first
+    after = byline_link.evaluate("link => getComputedStyle(link, '::after').content")
+    assert after == '" (" attr(href) ")"' or byline_link.get_attribute("href") in after
     context.close()
