@@ -3,6 +3,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from newsdesk.core.brand import accent_stylesheet, web_app_manifest
 from newsdesk.core.views import favicon, healthz, metrics_view, readyz, serve_media
 
 handler500 = "newsdesk.core.views.server_error"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    re_path(r"^brand/(?P<colour>[0-9a-f]{6})\.css$", accent_stylesheet, name="brand_stylesheet"),
+    path("manifest.webmanifest", web_app_manifest, name="web_app_manifest"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("newsletters/", include("newsdesk.newsletters.urls")),

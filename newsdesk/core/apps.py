@@ -21,7 +21,7 @@ class CoreConfig(AppConfig):
         from newsdesk.core import renewal
         from newsdesk.core.logs import forget_request
         from newsdesk.core.models import NewsroomSettings
-        from newsdesk.core.pagecache import NEWSROOM
+        from newsdesk.core.pagecache import NEWSROOM, cache_view
 
         page_published.connect(renewal.on_page_published_or_unpublished)
         page_unpublished.connect(renewal.on_page_published_or_unpublished)
@@ -29,6 +29,8 @@ class CoreConfig(AppConfig):
         pre_delete.connect(renewal.on_page_deleted)
         request_finished.connect(forget_request, dispatch_uid="core.forget_request")
         renewal.renews(NewsroomSettings, lambda settings: {NEWSROOM})
+        # The manifest shows the newsroom's name, colour and icons, and nothing else.
+        cache_view("web_app_manifest", lambda kwargs: [NEWSROOM])
 
         from wagtail.admin.views.mixins import SpreadsheetExportMixin
 

@@ -2,8 +2,13 @@ import zoneinfo
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.images import get_image_model_string
+
+from newsdesk.core import brand
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
@@ -25,6 +30,68 @@ class NewsroomSettings(BaseSiteSetting):
         default=False,
         help_text="Give feed readers each story's whole text rather than its standfirst.",
     )
+    logo = models.ForeignKey(
+        get_image_model_string(),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=(
+            "Shown in the header, feeds and emails instead of the name. Its square crop "
+            "(around the focal point) is the site's icon."
+        ),
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default=brand.DEFAULT_ACCENT,
+        validators=[brand.validate_accent_colour],
+        help_text=(
+            "A hex colour such as #a3001b, for links, labels and buttons. White text on it "
+            "must be readable (contrast of at least 4.5:1)."
+        ),
+    )
+    about_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Linked as “About us” in the footer of every page.",
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="Linked as “Contact” in the footer of every page."
+    )
+    facebook_url = models.URLField("Facebook", blank=True)
+    instagram_url = models.URLField("Instagram", blank=True)
+    x_url = models.URLField("X", blank=True)
+    youtube_url = models.URLField("YouTube", blank=True)
+    telegram_url = models.URLField("Telegram", blank=True)
+    mastodon_url = models.URLField("Mastodon", blank=True)
+
+    SOCIAL_PROFILE_FIELDS = (
+        "facebook_url",
+        "instagram_url",
+        "x_url",
+        "youtube_url",
+        "telegram_url",
+        "mastodon_url",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("time_zone")], "Newsroom"
+        ),
+        MultiFieldPanel([FieldPanel("logo"), FieldPanel("accent_colour")], "Look"),
+        MultiFieldPanel(
+            [
+                FieldPanel("about_page"),
+                FieldPanel("contact_email"),
+                *(FieldPanel(field) for field in SOCIAL_PROFILE_FIELDS),
+            ],
+            "About and contact (the footer)",
+        ),
+        FieldPanel("feeds_full_text"),
+    ]
 
     class Meta:
         verbose_name = "newsroom"
@@ -35,6 +102,24 @@ class NewsroomSettings(BaseSiteSetting):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def social_profiles(self):
+        """(network, address) of each profile the newsroom gave, in the fields' order."""
+        fields = (self._meta.get_field(name) for name in self.SOCIAL_PROFILE_FIELDS)
+        return [
+            (field.verbose_name, getattr(self, field.name))
+            for field in fields
+            if getattr(self, field.name)
+        ]
+
+    @property
+    def accent_stylesheet_url(self):
+        """The stylesheet setting the accent (core/brand.py); none for tokens.css' own."""
+        colour = self.accent_colour.lower()
+        if colour == brand.DEFAULT_ACCENT:
+            return ""
+        return reverse("brand_stylesheet", kwargs={"colour": colour.removeprefix("#")})
 
 
 class PeriodicJobRun(models.Model):

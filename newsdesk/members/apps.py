@@ -33,6 +33,7 @@ class MembersConfig(AppConfig):
         # The same "Account" link in every kept page: /account/ knows who asks.
         slots.fill("account", "members/includes/account_link.html")
         slots.fill("head", "members/includes/head.html")
+        slots.fill("footer_links", "members/includes/footer_link.html")
         cache_view("membership", lambda kwargs: ["membership"])
         purge_paths("membership", lambda value: ["/membership/"])
         periodic.register("lapse_memberships", accounts.lapse_ended_memberships)

@@ -32,6 +32,7 @@ class NewslettersConfig(AppConfig):
             newsletter_metrics.deliveries_of_sends_in_progress,
         )
         slots.fill("head", "newsletters/includes/assets.html")
+        slots.fill("footer_links", "newsletters/includes/footer_link.html")
         # Every page of the tree offers the newsletters beside it; a page whose body
         # has a signup block links the newsletter, and is renewed as what links it.
         cache_pages(lambda page: {"newsletters"})

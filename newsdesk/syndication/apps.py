@@ -30,3 +30,4 @@ class SyndicationConfig(AppConfig):
             ),
         )
         slots.fill("feeds", "syndication/includes/site_feed_links.html")
+        slots.fill("footer_follow", "syndication/includes/footer_feeds.html")

@@ -20,7 +20,31 @@ from newsdesk.core.xml import xml_safe
 from newsdesk.feed.models import NewsItem
 
 FEED_ITEMS = 30
-FEED_TYPES = {"rss": Rss201rev2Feed, "atom": Atom1Feed}
+
+
+class RssWithLogo(Rss201rev2Feed):
+    """RSS 2.0 with the newsroom's logo as the channel's image, where it has one."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("logo"):
+            handler.startElement("image", {})
+            handler.addQuickElement("url", self.feed["logo"])
+            handler.addQuickElement("title", self.feed["title"])
+            handler.addQuickElement("link", self.feed["link"])
+            handler.endElement("image")
+
+
+class AtomWithLogo(Atom1Feed):
+    """Atom with the newsroom's logo as the feed's logo, where it has one."""
+
+    def add_root_elements(self, handler):
+        super().add_root_elements(handler)
+        if self.feed.get("logo"):
+            handler.addQuickElement("logo", self.feed["logo"])
+
+
+FEED_TYPES = {"rss": RssWithLogo, "atom": AtomWithLogo}
 
 
 def full_text_html(article: ArticlePage) -> str:
@@ -56,6 +80,13 @@ class NewsroomFeed(Feed):
 
     def feed_url(self) -> str:
         return self.own_url
+
+    def feed_extra_kwargs(self, obj) -> dict:
+        logo = self.newsroom.logo
+        # RSS readers show a channel image up to 144 px wide.
+        return {
+            "logo": absolute_url(logo.get_rendition("max-144x144|format-png").url) if logo else ""
+        }
 
 
 class ArticleFeed(NewsroomFeed):

@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from newsdesk.core import brand
 from newsdesk.core.fragments import cached_fragment
 from newsdesk.core.links import absolute_url as make_absolute_url
 from newsdesk.core.pagecache import page_tag
@@ -109,3 +110,9 @@ def slot(context, name, *vary):
 
 
 register.filter("page_tag", page_tag)
+
+
+@register.simple_tag(takes_context=True)
+def site_icons(context):
+    """The site's icons (core/brand.py): the logo's square crops, or the shipped ones."""
+    return brand.icons(context["settings"]["core"]["NewsroomSettings"])

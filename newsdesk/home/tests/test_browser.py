@@ -47,8 +47,9 @@ def test_a_reader_browses_home_section_article_author_and_search(
     assert_accessible(page)
 
     word = next(w for w in re.findall(r"[A-Za-z]{7,}", article.standfirst))
+    page.locator(".header-search summary").click()  # the search icon opens the field
     page.get_by_role("searchbox", name="Search stories").fill(word)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("searchbox", name="Search stories").press("Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     expect(page.locator(".search-result__snippet mark").first).to_be_visible()
     assert_accessible(page)
