@@ -77,6 +77,8 @@ def test_the_compact_player_plays_seeks_changes_speed_and_shows_captions(
 
     captions = page.get_by_role("button", name="Captions")
     expect(captions).to_have_attribute("aria-pressed", "false")
+    # The captions file is fetched only for a reader who turns them on.
+    assert audio.evaluate("a => a.querySelector('track').readyState") == 0
     captions.click()
     expect(captions).to_have_attribute("aria-pressed", "true")
     seek.focus()

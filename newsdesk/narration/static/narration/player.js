@@ -81,14 +81,15 @@
 
     if (captionsToggle && audio.textTracks.length) {
       const track = audio.textTracks[0];
-      // An <audio> element draws no cues: "hidden" loads them and fires cuechange, the page shows them.
-      track.mode = "hidden";
+      // An <audio> element draws no cues: "hidden" loads them (on first use) and fires cuechange,
+      // and the page shows them.
       track.addEventListener("cuechange", () => {
         caption.textContent = Array.from(track.activeCues || [], (cue) => cue.text).join(" ");
       });
       captionsToggle.addEventListener("click", () => {
         const on = captionsToggle.getAttribute("aria-pressed") !== "true";
         captionsToggle.setAttribute("aria-pressed", String(on));
+        track.mode = on ? "hidden" : "disabled";
         caption.hidden = !on;
       });
     }
