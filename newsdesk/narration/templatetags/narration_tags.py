@@ -21,6 +21,13 @@ def spoken_duration(seconds: float | None) -> str:
 
 
 @register.filter
+def clock_duration(seconds: float | None) -> str:
+    """7:10; 0:45, as a player shows it."""
+    minutes, seconds = divmod(round(seconds or 0), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+@register.filter
 def iso_duration(delta: timedelta) -> str:
     """A timedelta as an ISO 8601 duration for <time datetime>, e.g. PT4M12S."""
     minutes, seconds = divmod(int(delta.total_seconds()), 60)

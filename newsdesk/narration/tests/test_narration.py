@@ -82,13 +82,27 @@ def test_captions_have_a_cue_per_sentence_of_spoken_text_ending_with_the_audio(n
 def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated, client):
     html = client.get(narrated.url).content.decode()
     assert f'src="{narrated.narration.audio_url}"' in html
-    assert re.search(r'<audio class="narration__player" controls preload="none"', html)
+    # The length is known before a byte of audio is fetched: in the page, and from the file's header.
+    assert re.search(r'<audio class="narration__player" controls preload="metadata"', html)
     assert "autoplay" not in html
     assert (
         f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html
     )
-    assert "read by a synthetic voice" in html
+    assert "synthetic (AI) voice" in html
     assert re.search(r'<time datetime="PT0M\d+S">\d+ s</time>', html)
+    seconds = round(narrated.narration.duration)
+    assert f'max="{seconds}"' in html
+    assert f'aria-valuetext="0 s of {seconds} s"' in html
+    assert f"<span data-total>0:{seconds:02d}</span>" in html
+    assert "data-captions" in html
+
+
+def test_a_narration_without_captions_offers_no_captions(narrated, client):
+    Narration.objects.filter(pk=narrated.pk).update(captions="")
+    html = client.get(narrated.url).content.decode()
+    assert "<audio" in html
+    assert "<track" not in html
+    assert "data-captions" not in html
 
 
 def test_no_player_without_audio(publish_article, client):

@@ -5,6 +5,7 @@ The email is rendered once per issue. Links that name the reader
 recipient's own into a copy, so a send to 100,000 renders no template.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +28,13 @@ UNSUBSCRIBE_PLACEHOLDER = "NEWSDESK-UNSUBSCRIBE-URL"
 PREFERENCES_PLACEHOLDER = "NEWSDESK-PREFERENCES-URL"
 AUTO_STORIES = 10
 DEFAULT_SINCE = timedelta(hours=24)
-IMAGE_SPEC = "fill-1200x675|format-jpeg"
+# Pictures at twice the size the email shows them (the 600 px sheet less its margins), for sharp
+# screens; a width and height on each <img>, since Outlook ignores CSS sizes.
+LEAD_IMAGE = ("fill-1104x621|format-jpeg|jpegquality-70", 552, 311)
+THUMBNAIL = ("fill-192x192|format-jpeg|jpegquality-70", 96, 96)
+LOGO = ("max-480x96|format-png", 240, 48)
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+DEFAULT_ACCENT = "#a3001b"
 
 
 def previous_issue(newsletter: Newsletter, before: Issue | None = None) -> Issue | None:
@@ -80,31 +87,73 @@ def add_stories(issue: Issue, articles: list[ArticlePage]) -> None:
 
 
 @dataclass(frozen=True)
+class Picture:
+    url: str
+    alt: str
+    width: int
+    height: int
+
+
+def _picture(image, size) -> Picture | None:
+    """The image's rendition, shown within the size's box with its own proportions (a logo's vary)."""
+    if not image:
+        return None
+    spec, box_width, box_height = size
+    rendition = image.get_rendition(spec)
+    scale = min(box_width / rendition.width, box_height / rendition.height)
+    return Picture(
+        absolute_url(rendition.url),
+        getattr(image, "alt_text", ""),
+        round(rendition.width * scale),
+        round(rendition.height * scale),
+    )
+
+
+@dataclass(frozen=True)
 class Story:
     title: str
     standfirst: str
     url: str
-    image_url: str
-    image_alt: str
+    picture: Picture | None
 
 
-def _story(article):
-    image_url = image_alt = ""
-    if article.lead_image:
-        image_url = absolute_url(article.lead_image.get_rendition(IMAGE_SPEC).url)
-        image_alt = article.lead_image.alt_text
-    return Story(article.title, article.standfirst, absolute_url(article.url), image_url, image_alt)
+def _story(article, size):
+    return Story(
+        article.title,
+        article.standfirst,
+        absolute_url(article.url),
+        _picture(article.lead_image, size),
+    )
+
+
+def _masthead(newsroom) -> dict:
+    """The newsroom's name, and its logo and accent colour where Settings → Newsroom has them."""
+    accent = getattr(newsroom, "accent_colour", "") or ""
+    logo = _picture(getattr(newsroom, "logo", None), LOGO)
+    return {
+        "name": newsroom.name if newsroom else "",
+        "logo": logo,
+        # Only a plain hex colour reaches the email's style attributes.
+        "accent": accent if HEX_COLOUR.fullmatch(accent) else DEFAULT_ACCENT,
+    }
 
 
 def _context(issue, personal):
     site = Site.objects.filter(is_default_site=True).first()
+    newsroom = NewsroomSettings.for_site(site) if site else None
     intro = sanitise_rich_text(expand_db_html(issue.intro)) if issue.intro else ""
+    lead, *rest = stories_of(issue) or [None]
+    lead_story = _story(lead, LEAD_IMAGE) if lead else None
+    more = [_story(article, THUMBNAIL) for article in rest]
     return {
         "issue": issue,
         "newsletter": issue.newsletter,
-        "newsroom": NewsroomSettings.for_site(site) if site else None,
+        "newsroom": newsroom,
+        "masthead": _masthead(newsroom),
         "intro": intro,
-        "stories": [_story(article) for article in stories_of(issue)],
+        "lead": lead_story,
+        "more": more,
+        "stories": [lead_story, *more] if lead_story else [],
         "web_url": absolute_url(issue.get_web_path()) if issue.pk else "",
         "personal": personal,
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
@@ -112,10 +161,14 @@ def _context(issue, personal):
     }
 
 
+INLINER = css_inline.CSSInliner(keep_at_rules=True)
+
+
 def render_email(issue: Issue) -> tuple[str, str]:
     """(HTML with inlined CSS, plain text), with placeholders for each recipient's links."""
     context = _context(issue, personal=True)
-    html = css_inline.inline(render_to_string("newsletters/email/issue.html", context))
+    # The dark-scheme rules stay in a <style> of their own: they cannot be inlined.
+    html = INLINER.inline(render_to_string("newsletters/email/issue.html", context))
     return html, render_to_string("newsletters/email/issue.txt", context)
 
 

@@ -11,7 +11,7 @@ from django.utils.crypto import get_random_string
 from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Newsletter, Subscription
 from newsdesk.newsletters.subscribers.addresses import normalise_address
-from newsdesk.newsletters.subscribers.subscriptions import consent_wording
+from newsdesk.newsletters.subscribers.subscriptions import CONSENT_WORDING, newsletter_names
 
 # People take a few seconds to type an address; scripts post at once.
 MIN_FILL_SECONDS = 2
@@ -23,6 +23,9 @@ MIN_FILL_SECONDS = 2
 READER_FILL_SECONDS = 6 * 60 * 60
 _STARTED_SALT = "newsdesk.newsletters.form-started"
 EXPIRED_FORM = "This form is out of date. Reload the page and try again."
+# What the consent line names before the reader has ticked anything (or without JavaScript,
+# which would otherwise name the ticks).
+UNTICKED_NAMES = "the newsletters you tick"
 
 
 def started_token(at: float | None = None) -> str:
@@ -126,17 +129,26 @@ def subscribe_form_context(
     """What the subscribe form template needs: fresh, or after a submission (form)."""
     data = form.data if form is not None else {}
     cleaned = getattr(form, "cleaned_data", {})
+    chosen = set(data.getlist("newsletter")) if data else set()
+    # The consent line names what will be subscribed: the one newsletter, else what is ticked.
+    named = newsletters if len(newsletters) == 1 else [n for n in newsletters if n.slug in chosen]
+    before_names, after_names = CONSENT_WORDING.split("{names}")
     return {
         "form_id": "subscribe-" + get_random_string(6, "abcdefghijklmnopqrstuvwxyz"),
         "newsletters": newsletters,
-        "chosen": set(data.getlist("newsletter")) if data else set(),
+        "chosen": chosen,
         "email": data.get("email", ""),
         "errors": _errors_by_place(form) if form is not None else {},
         "message": message,
         "started": started_token(),
         # The page, not its query: kept pages are shared by readers who came with any query.
         "source": cleaned.get("source", "") if form is not None else request.path,
-        "wording": consent_wording(newsletters) if newsletters else "",
+        "consent": {
+            "before_names": before_names,
+            "names": newsletter_names(named) if named else UNTICKED_NAMES,
+            "unticked": UNTICKED_NAMES,
+            "after_names": after_names,
+        },
     }
 
 

@@ -42,14 +42,15 @@ Method = Subscription.Method
 
 
 def consent_wording(newsletters: Sequence[Newsletter]) -> str:
-    return CONSENT_WORDING.format(names=_names(newsletters))
+    return CONSENT_WORDING.format(names=newsletter_names(newsletters))
 
 
 def confirm_wording(newsletters: Sequence[Newsletter]) -> str:
-    return CONFIRM_WORDING.format(names=_names(newsletters))
+    return CONFIRM_WORDING.format(names=newsletter_names(newsletters))
 
 
-def _names(newsletters):
+def newsletter_names(newsletters: Sequence[Newsletter]) -> str:
+    """The Briefing; The Briefing and The Explainer; A, B and C."""
     names = [newsletter.name for newsletter in newsletters]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 

@@ -8,11 +8,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("newsletters/includes/subscribe_form.html", takes_context=True)
-def subscribe_form(context, newsletters=None, heading=""):
+def subscribe_form(context, newsletters=None, heading="", describe=False):
     """A subscribe form for one newsletter, a choice of several, or (given none) every open one.
 
     Closed or deleted newsletters drop out, and those for members only (they choose
-    them on their account page); with none left, nothing is shown.
+    them on their account page); with none left, nothing is shown. `describe` adds
+    each newsletter's description to its choice, as the newsletters page does.
     """
     if newsletters is None:
         newsletters = Newsletter.objects.filter(is_active=True).select_related("host")
@@ -27,4 +28,5 @@ def subscribe_form(context, newsletters=None, heading=""):
     return {
         **subscribe_form_context(context["request"], open_newsletters),
         "heading": heading,
+        "describe": describe,
     }

@@ -55,7 +55,14 @@ def test_a_reader_subscribes_with_javascript_confirms_from_the_outbox_and_leaves
         "aria-invalid", "true"
     )
     expect(form.get_by_label("Enter your email to subscribe")).to_be_focused()
+    consent = form.locator(".subscribe-form__consent")
+    expect(consent).to_contain_text("Subscribe to the newsletters you tick.")
     form.get_by_label(re.compile("The Morning Briefing")).check()
+    expect(consent).to_contain_text("Subscribe to The Morning Briefing. We will email you")
+    form.get_by_label(re.compile("Weekend Reads")).check()
+    expect(consent).to_contain_text("Subscribe to The Morning Briefing and Weekend Reads.")
+    form.get_by_label(re.compile("Weekend Reads")).uncheck()
+    expect(consent).to_contain_text("Subscribe to The Morning Briefing. We will email you")
     assert not Subscription.objects.exists()
 
     fill_and_subscribe(page, form, "reader@example.org")
@@ -100,7 +107,11 @@ def test_a_reader_subscribes_without_javascript(
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(live_site.url + "/newsletters/", timeout=60_000)
-    form = page.locator("article.newsletter-card form").first
+    form = page.locator(".newsletters-page form[data-subscribe-form]")
+    expect(form.locator(".subscribe-form__consent")).to_contain_text(
+        "Subscribe to the newsletters you tick."
+    )
+    form.get_by_label(re.compile("The Morning Briefing")).check()
 
     fill_and_subscribe(page, form, "Reader <reader@example.org>")
     expect(page).to_have_url(live_site.url + "/newsletters/subscribe/")
@@ -110,7 +121,13 @@ def test_a_reader_subscribes_without_javascript(
     expect(page.locator(f"#{described}")).to_contain_text("without a name or angle brackets")
     assert not Subscription.objects.exists()
 
-    fill_and_subscribe(page, page.locator("form[data-subscribe-form]"), "reader@example.org")
+    # The form comes back for what was ticked, and names it.
+    form = page.locator("form[data-subscribe-form]")
+    expect(form.locator(".subscribe-form__about")).to_contain_text("The Morning Briefing")
+    expect(form.locator(".subscribe-form__consent")).to_contain_text(
+        "Subscribe to The Morning Briefing."
+    )
+    fill_and_subscribe(page, form, "reader@example.org")
     expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(
         "we have sent a confirmation email to reader@example.org"
@@ -127,11 +144,9 @@ def test_the_plain_form_pages_pass_axe(article, live_site, page, assert_accessib
     page.route("**/newsletters/subscribe*.js", lambda route: route.abort())
     page.goto(live_site.url + "/newsletters/", timeout=60_000)
     assert_accessible(page)
-    fill_and_subscribe(
-        page,
-        page.locator("article.newsletter-card form").first,
-        "two@example.org three@example.org",
-    )
+    form = page.locator(".newsletters-page form[data-subscribe-form]")
+    form.get_by_label(re.compile("Weekend Reads")).check()
+    fill_and_subscribe(page, form, "two@example.org three@example.org")
     expect(page).to_have_url(live_site.url + "/newsletters/subscribe/")
     expect(page.locator(".subscribe-form__error").first).to_contain_text(
         "Enter one email address only."

@@ -83,13 +83,42 @@ def test_every_article_and_the_home_page_offer_the_open_newsletters(
         assert ["briefing", "explainer"] in [offered(form) for form in forms]
 
 
-def test_the_newsletters_page_lists_each_with_its_host_and_a_form(client, newsletters):
+def test_the_newsletters_page_is_one_form_with_a_described_choice_per_newsletter(
+    client, newsletters
+):
     response = client.get("/newsletters/")
     soup = BeautifulSoup(response.content.decode(), "html.parser")
-    cards = soup.select("article.newsletter-card")
-    assert [card.h2.get_text() for card in cards] == ["The Briefing", "The Explainer"]
-    assert "With News desk · Every weekday morning" in cards[1].get_text()
-    assert [offered(card.form) for card in cards] == [["briefing"], ["explainer"]]
+    page = soup.select_one(".newsletters-page")
+    (form,) = page.select("form[data-subscribe-form]")
+    assert offered(form) == ["briefing", "explainer"]
+    assert len(form.select("input[name=email]")) == 1
+    choices = form.select(".subscribe-form__choice")
+    assert [choice.label.strong.get_text() for choice in choices] == [
+        "The Briefing",
+        "The Explainer",
+    ]
+    # Name, cadence and host once each; the description is tied to its checkbox.
+    explainer = choices[1]
+    assert explainer.label.get_text(" ", strip=True) == (
+        "The Explainer Every weekday morning · with News desk"
+    )
+    about = explainer.select_one(".subscribe-form__description")
+    assert about.get_text() == "All about the explainer."
+    assert explainer.input["aria-describedby"] == about["id"]
+    assert page.get_text().count("Every weekday morning") == 2  # one per newsletter
+    assert "* indicates required" in form.get_text(" ", strip=True)
+    # Nothing is ticked yet, so the consent line names no newsletter.
+    consent = form.select_one(".subscribe-form__consent").get_text()
+    assert consent.startswith("Subscribe to the newsletters you tick. We will email you a link")
+
+
+def test_a_form_for_one_newsletter_names_it_in_the_consent_line(client, newsletters):
+    response = client.post(
+        "/newsletters/subscribe/", {"newsletter": "briefing", "email": "", "started": "x"}
+    )
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    consent = soup.select_one(".subscribe-form__consent").get_text()
+    assert consent.startswith("Subscribe to The Briefing. We will email you")
 
 
 def test_the_demo_has_three_newsletters_and_a_signup_in_a_story(client, db):

@@ -44,3 +44,24 @@ document.addEventListener("submit", async (event) => {
     status.focus();
   }
 });
+
+// The consent line names the newsletters ticked; without JavaScript it says "the newsletters you tick".
+function nameTicked(form) {
+  const names = form.querySelector("[data-consent-names]");
+  const boxes = form.querySelectorAll("input[type=checkbox][name=newsletter]");
+  if (!names || !boxes.length) return;
+  const ticked = Array.from(boxes, (box) => (box.checked ? box.dataset.name : null)).filter(Boolean);
+  names.textContent =
+    ticked.length === 0
+      ? names.dataset.unticked
+      : ticked.length === 1
+        ? ticked[0]
+        : `${ticked.slice(0, -1).join(", ")} and ${ticked[ticked.length - 1]}`;
+}
+
+document.addEventListener("change", (event) => {
+  const form = event.target.closest("form[data-subscribe-form]");
+  if (form && event.target.name === "newsletter") nameTicked(form);
+});
+// Browsers bring back ticks on a return visit: name what they brought back.
+document.querySelectorAll("form[data-subscribe-form]").forEach(nameTicked);
