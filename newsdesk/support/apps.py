@@ -17,6 +17,7 @@ class SupportConfig(AppConfig):
 
         slots.fill("head", "support/includes/head.html")
         slots.fill("story_end", "support/includes/story_end.html")
+        slots.fill("footer_links", "support/includes/footer_link.html")
         slots.fill("front_page", "support/includes/campaign_meter.html")
         slots.fill("membership", "support/includes/campaign_meter.html")
         for url_name in ("support", "gift"):
