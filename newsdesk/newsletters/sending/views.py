@@ -7,12 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from newsdesk.newsletters.models import Issue
-from newsdesk.newsletters.sending import issues, sends, tasks
+from newsdesk.newsletters.sending import issues, sends
 
 
 class ScheduleForm(forms.Form):
@@ -29,16 +32,26 @@ def _issue(request, pk, permission="change_issue"):
     return get_object_or_404(Issue.objects.select_related("newsletter__host"), pk=pk)
 
 
+def subscriber_count(count):
+    """ "12,408 subscribers", as the admin's language writes numbers."""
+    return f"{number_format(count, force_grouping=True)} subscriber{pluralize(count)}"
+
+
 def send_page(request, pk):
     issue = _issue(request, pk)
+    audience = sends.audience_size(issue.newsletter)
+    can_send = request.user.has_perm("newsletters.send_issue")
     context = {
         "issue": issue,
         "page_title": f"Send: {issue.subject}",
         "header_icon": "mail",
         "progress": sends.progress(issue) if issue.started_at else None,
         "schedule_form": ScheduleForm(),
-        "can_send": request.user.has_perm("newsletters.send_issue"),
-        "audience": sends.audience_size(issue.newsletter),
+        "can_send": can_send,
+        "audience": audience,
+        "audience_count": subscriber_count(audience),
+        "confirming": can_send and request.GET.get("confirm") == "send",
+        "time_zone": timezone.get_current_timezone_name(),
     }
     return TemplateResponse(request, "newsletters/admin/send.html", context)
 
@@ -75,7 +88,7 @@ def send_test(request, pk):
             request, "Your account has no email address: add one under Account to receive tests."
         )
     else:
-        tasks.send_test_issue.enqueue(issue.pk, request.user.email)
+        sends.send_test(issue, request.user)
         messages.success(request, f"A test of this issue is on its way to {request.user.email}.")
     return redirect("newsletters_issue_send", pk=issue.pk)
 
