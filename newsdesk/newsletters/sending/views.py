@@ -19,6 +19,9 @@ from newsdesk.newsletters.sending import issues, sends
 
 
 class ScheduleForm(forms.Form):
+    # The time shares its form with "Send now", which must not wait for one.
+    use_required_attribute = False
+
     at = forms.DateTimeField(
         label="Send at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
