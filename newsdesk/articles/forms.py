@@ -32,6 +32,11 @@ class ArticlePageForm(WagtailAdminPageForm):
             }
         )
 
+        if not self.instance.pk and not self.is_bound:
+            # A new story starts with an empty paragraph to type into, not an empty list of blocks.
+            body = self.fields["body"].block
+            self.initial["body"] = body.to_python([{"type": "paragraph", "value": ""}])
+
     def clean_title(self):
         # A headline is one line, whatever was pasted into the box.
         return " ".join(self.cleaned_data["title"].split())

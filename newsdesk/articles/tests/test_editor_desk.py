@@ -173,3 +173,22 @@ def test_the_picture_facts_give_alt_text_credit_and_a_card(editor_client, newsro
 def test_the_picture_facts_are_for_staff_only(client, newsroom):
     url = reverse("articles_image_facts", args=[newsroom["image"].pk])
     assert client.get(url).status_code == 302  # to the admin's sign-in
+
+
+def test_a_draft_is_scheduled_from_its_edit_page(editor_client, newsroom, publish_article):
+    draft = publish_article("Bridge opens at ten", published=False)
+    tomorrow = timezone.now().date() + timedelta(days=2)
+    response = editor_client.post(
+        reverse("wagtailadmin_pages:edit", args=(draft.pk,)),
+        story_form(
+            newsroom,
+            "Bridge opens at ten",
+            draft.slug,
+            publish_at=f"{tomorrow.isoformat()}T10:00",
+            **{"action-publish": "p"},
+        ),
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert not draft.live
+    assert draft.get_latest_revision().approved_go_live_at.date() == tomorrow

@@ -1,7 +1,7 @@
 // The story editor's desk (panels.py): a live count of the headline, previews of the story in search
 // results and as a social card, and the publish dialog with its checklist. Without it, Wagtail's own
 // editor works as before.
-(() => {
+function startEditorDesk() {
   const desk = document.querySelector("[data-editor-desk]");
   if (!desk) return;
   const form = desk.closest("form");
@@ -60,7 +60,7 @@
     chosen = leadImage.value;
     facts = null;
     if (chosen) {
-      const url = desk.dataset.imageFactsUrl.replace(/0\/$/, `${encodeURIComponent(chosen)}/`);
+      const url = desk.dataset.imageFactsUrl.replace("/0/", `/${encodeURIComponent(chosen)}/`);
       const response = await fetch(url, { headers: { Accept: "application/json" } });
       if (response.ok && leadImage.value === chosen) facts = await response.json();
     }
@@ -97,7 +97,6 @@
   function showWhen() {
     const later = dialog.querySelector("[data-editor-desk-when]:checked").value === "later";
     timeBox.hidden = !later;
-    timeInput.disabled = !later;
     timeInput.required = later;
     publishButton.textContent = later ? "Schedule" : "Publish now";
   }
@@ -124,20 +123,35 @@
   dialog.querySelectorAll("[data-editor-desk-when]").forEach((radio) => radio.addEventListener("change", showWhen));
 
   [headline, standfirst, slug].filter(Boolean).forEach((input) => input.addEventListener("input", showText));
-  headline.addEventListener("keyup", showText); // the slug follows the headline on keyup (Wagtail's w-sync)
   // A headline is one line: Enter does not break it.
   headline.addEventListener("keydown", (event) => {
     if (event.key === "Enter") event.preventDefault();
   });
   if (creditOverride) creditOverride.addEventListener("input", check);
-  // The chooser sets the picture's id without an event to listen to.
-  setInterval(readPicture, 500);
+  // The chooser sets the picture's id, and Wagtail's w-sync the slug from the headline (a moment
+  // after typing), without an event to listen to.
+  let shownSlug = slug ? slug.value : "";
+  setInterval(() => {
+    readPicture();
+    if (slug && slug.value !== shownSlug) {
+      shownSlug = slug.value;
+      showText();
+    }
+  }, 500);
+
+  // "Now" sends no time, whatever was typed before changing one's mind.
+  publishButton.addEventListener("click", () => {
+    if (dialog.querySelector("[data-editor-desk-when]:checked").value === "now") timeInput.value = "";
+  });
 
   showText();
   readPicture();
-  timeInput.disabled = true;
   if (dialog.hasAttribute("data-open-on-load")) {
     dialog.querySelector('[data-editor-desk-when][value="later"]').checked = true;
     openDialog();
   }
-})();
+}
+
+// Wagtail puts the editor's scripts in the page's head: the desk waits for the form below.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startEditorDesk);
+else startEditorDesk();
