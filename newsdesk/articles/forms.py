@@ -7,16 +7,13 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from newsdesk.articles.slugs import base_slug, free_slug, move_unpublished_aside
 
 HEADLINE_MAX_LENGTH = 255  # Wagtail's title column
+# The publish dialog's time ("at a time"), read in the admin's current time zone. Not a field of the
+# form: Wagtail renders a page form's fields outside its panels too, and that empty copy would win.
+PUBLISH_AT = "publish_at"
+PUBLISH_AT_FIELD = forms.DateTimeField(required=False, input_formats=["%Y-%m-%dT%H:%M"])
 
 
 class ArticlePageForm(WagtailAdminPageForm):
-    # Filled by the publish dialog ("at a time"); read in the admin's current time zone.
-    publish_at = forms.DateTimeField(
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         headline = self.fields["title"]
@@ -45,12 +42,18 @@ class ArticlePageForm(WagtailAdminPageForm):
         slug, headline = self.cleaned_data.get("slug"), self.cleaned_data.get("title")
         if slug and headline and self.parent_page is not None:
             self.cleaned_data["slug"] = self._unique_slug(slug, headline)
-        publish_at = self.cleaned_data.get("publish_at")
-        if publish_at and "action-publish" in self.data:
-            if publish_at <= timezone.now():
-                self.add_error("publish_at", "Choose a time in the future, or publish now.")
-            else:
+        self.publish_at_errors = []
+        if "action-publish" in self.data:
+            try:
+                publish_at = PUBLISH_AT_FIELD.clean(self.data.get(PUBLISH_AT, ""))
+            except forms.ValidationError as error:
+                publish_at, self.publish_at_errors = None, error.messages
+            if publish_at and publish_at <= timezone.now():
+                self.publish_at_errors = ["Choose a time in the future, or publish now."]
+            elif publish_at:
                 self.cleaned_data["go_live_at"] = publish_at
+            if self.publish_at_errors:
+                self.add_error(None, " ".join(self.publish_at_errors))
         return super().clean()
 
     def _unique_slug(self, slug, headline):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.panels import Panel
 
+from newsdesk.articles.forms import PUBLISH_AT
 from newsdesk.core.links import absolute_url
 from newsdesk.core.models import NewsroomSettings
 
@@ -36,7 +37,11 @@ class EditorsDeskPanel(Panel):
                     "newsroom": NewsroomSettings.for_request(self.request),
                     "time_zone": timezone.get_current_timezone_name(),
                     "now_local": now.strftime("%Y-%m-%dT%H:%M"),
-                    "publish_at": self.form["publish_at"],
+                    "publish_at_name": PUBLISH_AT,
+                    "publish_at_value": self.form.data.get(PUBLISH_AT, "")
+                    if self.form.is_bound
+                    else "",
+                    "publish_at_errors": getattr(self.form, "publish_at_errors", []),
                     "image_facts_url": reverse("articles_image_facts", args=[0]),
                     "search_title_length": SEARCH_TITLE_LENGTH,
                     "headline_max_length": self.form.fields["title"].max_length,
