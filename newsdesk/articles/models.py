@@ -16,6 +16,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from newsdesk.articles.blocks import ArticleBodyBlock
+from newsdesk.articles.forms import ArticlePageForm
+from newsdesk.articles.panels import EditorsDeskPanel
 from newsdesk.articles.text import body_passages, reading_minutes, word_count
 from newsdesk.core import access
 from newsdesk.core.links import absolute_url
@@ -164,6 +166,7 @@ class ArticlePage(Page):
     content_panels = [
         TitleFieldPanel("title", heading="Headline"),
         FieldPanel("standfirst"),
+        EditorsDeskPanel(heading="How it will look"),
         InlinePanel("bylines", heading="Byline", label="Byline", min_num=0),
         MultiFieldPanel(
             [
@@ -177,6 +180,7 @@ class ArticlePage(Page):
         InlinePanel("corrections", heading="Corrections", label="Correction"),
     ]
     promote_panels = [*Page.promote_panels, FieldPanel("tags")]
+    base_form_class = ArticlePageForm
     search_fields = [
         *Page.search_fields,
         index.SearchField("standfirst"),

@@ -4,8 +4,8 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from newsdesk.articles import desk
-from newsdesk.articles.models import SectionPage
+from newsdesk.articles import admin_views, desk
+from newsdesk.articles.models import ArticlePage, SectionPage
 from newsdesk.articles.stories import StoryListingViewSet
 from newsdesk.core.dashboard import DashboardPanel
 
@@ -80,9 +80,29 @@ def new_story(request):
 
 @hooks.register("register_admin_urls")
 def articles_admin_urls():
-    return [path("stories/new/", new_story, name="articles_new_story")]
+    return [
+        path("stories/new/", new_story, name="articles_new_story"),
+        path(
+            "articles/images/<id:pk>/facts/",
+            admin_views.image_facts,
+            name="articles_image_facts",
+        ),
+    ]
 
 
 @hooks.register("register_admin_viewset")
 def stories_listing():
     return StoryListingViewSet("stories")
+
+
+@hooks.register("construct_page_action_menu")
+def publish_first_for_stories(menu_items, request, context):
+    """A story's main button is Publish (which opens the publish dialog), not Save draft."""
+    page, parent = context.get("page"), context.get("parent_page")
+    new_story = context.get("view") == "create" and isinstance(parent.specific, SectionPage)
+    if not (isinstance(page, ArticlePage) or new_story):
+        return
+    publish = [item for item in menu_items if item.name == "action-publish"]
+    if publish:
+        menu_items.remove(publish[0])
+        menu_items.insert(0, publish[0])

@@ -11,6 +11,7 @@ from wagtail.log_actions import LogFormatter
 
 SEND = "newsletters.send"
 SCHEDULE = "newsletters.schedule"
+SEND_TEST = "newsletters.send_test"
 UNSCHEDULE = "newsletters.unschedule"
 PAUSE = "newsletters.pause"
 RESUME = "newsletters.resume"
@@ -38,6 +39,13 @@ class ScheduleFormatter(LogFormatter):
         return f"Scheduled for {date_format(timezone.localtime(at), 'DATETIME_FORMAT')}"
 
 
+class SendTestFormatter(LogFormatter):
+    label = "Send a test"
+
+    def format_message(self, log_entry):
+        return f"Sent a test to {log_entry.data.get('to', '')}"
+
+
 class ImportFormatter(LogFormatter):
     label = "Import subscribers"
 
@@ -61,6 +69,7 @@ def register(actions):
     """For Wagtail's register_log_actions hook."""
     actions.register_action(SEND)(SendFormatter)
     actions.register_action(SCHEDULE)(ScheduleFormatter)
+    actions.register_action(SEND_TEST)(SendTestFormatter)
     actions.register_action(UNSCHEDULE, "Unschedule issue", "Unscheduled: a draft again")
     actions.register_action(PAUSE, "Pause sending", "Paused sending")
     actions.register_action(RESUME, "Resume sending", "Resumed sending")

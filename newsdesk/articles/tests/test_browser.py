@@ -104,10 +104,11 @@ def test_an_editor_changes_a_headline_from_the_live_page(demo, live_site, page):
 
     new_headline = "Updated: " + target.title
     page.locator("#id_title").fill(new_headline)
-    publish = page.locator('button[name="action-publish"]')
-    if not publish.is_visible():
-        page.locator("footer .w-dropdown__toggle, .footer .w-dropdown__toggle").first.click()
-    publish.click()
+    # Publish is a story's main button; its dialog publishes now unless a time is chosen.
+    page.locator('footer button[name="action-publish"]').click()
+    page.get_by_role("dialog", name="Publish this story").get_by_role(
+        "button", name="Publish now"
+    ).click()
     expect(page.locator(".messages")).to_contain_text("published")
 
     page.goto(live_site.url + target.url)

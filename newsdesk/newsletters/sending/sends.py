@@ -25,7 +25,7 @@ from wagtail.log_actions import log
 from newsdesk.newsletters import audience, log_actions
 from newsdesk.newsletters.models import Delivery, DeliveryBatch, Issue, Newsletter, Subscription
 from newsdesk.newsletters.sending import delivery, issues
-from newsdesk.newsletters.sending.tasks import enqueue_batch
+from newsdesk.newsletters.sending.tasks import enqueue_batch, send_test_issue
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,12 @@ def start(issue: Issue, user: AbstractBaseUser | None = None) -> Issue:
         enqueue_batch(batch.pk)
     delivery.finish_if_complete(issue)
     return issue
+
+
+def send_test(issue: Issue, user: AbstractBaseUser) -> None:
+    """A test of the issue to the acting editor's own address, through the real mail path."""
+    send_test_issue.enqueue(issue.pk, user.email)
+    log(issue, log_actions.SEND_TEST, user=user, data={"to": user.email})
 
 
 def schedule(issue: Issue, at: datetime, user: AbstractBaseUser | None = None) -> None:

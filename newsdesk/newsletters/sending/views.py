@@ -8,15 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from newsdesk.core import humanise
 from newsdesk.newsletters import audience
 from newsdesk.newsletters.models import Issue
-from newsdesk.newsletters.sending import issues, sends, tasks
+from newsdesk.newsletters.sending import issues, sends
 
 
 class ScheduleForm(forms.Form):
+    # The time shares its form with "Send now", which must not wait for one.
+    use_required_attribute = False
+
     at = forms.DateTimeField(
         label="Send at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -32,15 +37,20 @@ def _issue(request, pk, permission="change_issue"):
 
 def send_page(request, pk):
     issue = _issue(request, pk)
+    size = sends.audience_size(issue.newsletter)
+    can_send = request.user.has_perm("newsletters.send_issue")
     context = {
         "issue": issue,
         "page_title": f"Send: {issue.subject}",
         "header_icon": "mail",
         "progress": sends.progress(issue) if issue.started_at else None,
         "schedule_form": ScheduleForm(),
-        "can_send": request.user.has_perm("newsletters.send_issue"),
-        "audience": sends.audience_size(issue.newsletter),
+        "can_send": can_send,
+        "audience": size,
+        "audience_count": humanise.count(size, "subscriber"),
         "restricted": audience.audience_of(issue.newsletter_id),
+        "confirming": can_send and request.GET.get("confirm") == "send",
+        "time_zone": timezone.get_current_timezone_name(),
     }
     return TemplateResponse(request, "newsletters/admin/send.html", context)
 
@@ -77,7 +87,7 @@ def send_test(request, pk):
             request, "Your account has no email address: add one under Account to receive tests."
         )
     else:
-        tasks.send_test_issue.enqueue(issue.pk, request.user.email)
+        sends.send_test(issue, request.user)
         messages.success(request, f"A test of this issue is on its way to {request.user.email}.")
     return redirect("newsletters_issue_send", pk=issue.pk)
 

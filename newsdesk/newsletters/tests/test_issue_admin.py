@@ -1,11 +1,13 @@
 """Editors compose, preview, test, send, schedule and steer issues; the suppression list; nobody else can."""
 
+import re
 from datetime import timedelta
 from email.header import decode_header, make_header
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
 from newsdesk.core.models import NewsroomSettings
 from newsdesk.newsletters.models import Delivery, Issue, Suppression
@@ -20,7 +22,7 @@ def send_url(issue, action=""):
 def test_the_send_page_previews_the_email_and_offers_sending(editor_client, issue, audience):
     audience(confirmed=3)
     page = editor_client.get(send_url(issue)).content.decode()
-    assert "Send now" in page and "Schedule" in page and "3 confirmed subscribers" in page
+    assert "Send now or schedule…" in page and "3 subscribers would get it now" in page
     assert f'src="/admin/newsletters/issues/{issue.pk}/preview/"' in page and "sandbox" in page
 
     preview = editor_client.get(send_url(issue, "preview"))
@@ -50,7 +52,7 @@ def test_sending_from_the_admin_then_pause_resume_cancel(editor_client, issue, a
         "sending",
     )
     page = editor_client.get(send_url(issue)).content.decode()
-    assert "Pause" in page and "Cancel the send" in page and "Send now" not in page
+    assert "Pause" in page and "Cancel the send" in page and "Send now or schedule" not in page
 
     editor_client.post(send_url(issue, "pause"))
     assert Issue.objects.get(pk=issue.pk).status == "paused"
@@ -101,6 +103,31 @@ def test_scheduling(editor_client, issue):
     assert Issue.objects.get(pk=issue.pk).status == "draft"
 
 
+def test_sending_asks_first_naming_the_count_and_the_subject(editor_client, issue, audience):
+    audience(confirmed=3)
+    page = editor_client.get(send_url(issue) + "?confirm=send").content.decode()
+    # The count is the send's own: confirmed, not pending, unsubscribed or suppressed.
+    assert "Send “Bridge reopens — and the budget” to 3 subscribers of The Briefing?" in page
+    assert "Send to 3 subscribers now" in page and "Schedule for 3 subscribers" in page
+    assert f'formaction="{send_url(issue, "schedule")}"' in page
+    assert re.search(r"Send at \([\w/+-]+ time\)", page)
+    assert Issue.objects.get(pk=issue.pk).status == "draft"  # asking sends nothing
+
+
+def test_the_count_is_written_as_people_read_it(editor_client, issue, newsletters):
+    from newsdesk.newsletters.models import Subscriber, Subscription
+
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"r{n}@example.org") for n in range(1201)
+    )
+    Subscription.objects.bulk_create(
+        Subscription(subscriber=s, newsletter=newsletters["briefing"], status="confirmed")
+        for s in subscribers
+    )
+    page = editor_client.get(send_url(issue) + "?confirm=send").content.decode()
+    assert "to 1,201 subscribers of The Briefing?" in page
+
+
 def test_a_test_goes_to_the_editor_only(editor_client, issue, audience, sink, run_tasks):
     audience(confirmed=2)
     editor_client.post(send_url(issue, "test"))
@@ -109,6 +136,8 @@ def test_a_test_goes_to_the_editor_only(editor_client, issue, audience, sink, ru
     subject = str(make_header(decode_header(sink.received[0][1]["Subject"])))
     assert subject == "[Test] Bridge reopens — and the budget"
     assert Issue.objects.get(pk=issue.pk).status == "draft" and not Delivery.objects.exists()
+    entry = ModelLogEntry.objects.get(action="newsletters.send_test")
+    assert entry.user.username == "chief" and entry.data == {"to": "chief@example.org"}
 
 
 @pytest.fixture
@@ -129,6 +158,7 @@ def test_sending_needs_the_send_permission(staff_client, issue, audience):
     audience(confirmed=1)
     assert staff_client.get(send_url(issue)).status_code == 200
     assert "Send now" not in staff_client.get(send_url(issue)).content.decode()
+    assert "Send to" not in staff_client.get(send_url(issue) + "?confirm=send").content.decode()
     for action in ["start", "pause", "resume", "cancel", "schedule"]:
         response = staff_client.post(send_url(issue, action))
         # Wagtail answers a refused permission with a redirect to the dashboard and a message.

@@ -45,7 +45,11 @@ def test_an_editor_composes_previews_sends_and_watches_an_issue(
     expect(preview.get_by_role("link", name="Night buses return to four routes")).to_be_visible()
     expect(preview.get_by_text("Good morning from the night desk.")).to_be_visible()
 
-    page.get_by_role("button", name="Send now").click()
+    page.get_by_role("button", name="Send now or schedule…").click()
+    expect(
+        page.get_by_role("heading", name="Send “Buses are back” to 3 subscribers of The Briefing?")
+    ).to_be_visible()
+    page.get_by_role("button", name="Send to 3 subscribers now").click()
     expect(page.get_by_text("Sending has started.")).to_be_visible()
     expect(page.locator("[data-progress=total]")).to_have_text("3")
 
