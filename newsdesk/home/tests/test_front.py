@@ -100,3 +100,13 @@ def test_the_lead_picture_loads_first_and_the_others_lazily(client, crowded_fron
     assert not any(img.get("fetchpriority") for img in others)
     # Width and height keep the space of every picture before it arrives.
     assert all(img.get("width") and img.get("height") for img in soup.select("main img"))
+
+
+def test_a_page_without_its_own_description_is_described_by_the_newsroom_tagline(client, newsroom):
+    from newsdesk.core.models import NewsroomSettings
+
+    settings = NewsroomSettings.for_site(newsroom["home"].get_site())
+    settings.tagline = "Independent news from the river towns"
+    settings.save()
+    described = soup_of(client).find("meta", attrs={"name": "description"})
+    assert described["content"] == "Independent news from the river towns"
