@@ -538,11 +538,20 @@ def assert_accessible():
 
     axe = Axe()
 
-    def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
+    def check(page, within=None):
+        """The whole page, or only what the CSS selector `within` names."""
+        results = axe.run(
+            page, context=within, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}}
+        )
         assert results.violations_count == 0, results.generate_report()
 
     return check
+
+
+@pytest.fixture
+def picture_maker(db):
+    """make_image, for a test that needs pictures of its own (another caption, no credit)."""
+    return make_image
 
 
 @pytest.fixture(scope="session")

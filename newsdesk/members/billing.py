@@ -287,10 +287,10 @@ def _of_membership(invoice: dict) -> bool:
     """Whether an invoice charges a membership: newsdesk's kind, or a subscription from before newsdesk that a member has."""
     if kind_of(invoice) == MEMBERSHIP:
         return True
-    return Membership.objects.filter(
-        Q(stripe_subscription_id=_subscription_of(invoice) or "-")
-        | Q(to_confirm=True, status=Status.ACTIVE, member__stripe_customer_id=invoice["customer"])
-    ).exists()
+    known = Q(stripe_subscription_id=_subscription_of(invoice) or "-")
+    if customer := invoice.get("customer"):
+        known |= Q(to_confirm=True, status=Status.ACTIVE, member__stripe_customer_id=customer)
+    return Membership.objects.filter(known).exists()
 
 
 # Stripe's events.

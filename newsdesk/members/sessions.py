@@ -11,6 +11,7 @@ A member is not a Django user: a User per reader would put readers among the
 admin's users and their groups, and Django's login would set the session cookie.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from importlib import import_module
@@ -44,7 +45,7 @@ def member_for(request: HttpRequest) -> Member | None:
     return request._newsdesk_member
 
 
-def member_required(view):
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """For a member's own pages: the view gets the member signed in; anyone else is sent to sign in and back."""
 
     @wraps(view)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from newsdesk.articles import listings
 from newsdesk.articles.listings import Listing
@@ -25,7 +26,7 @@ FEED_ITEMS = 30
 class RssWithLogo(Rss201rev2Feed):
     """RSS 2.0 with the newsroom's logo as the channel's image, where it has one."""
 
-    def add_root_elements(self, handler):
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
         super().add_root_elements(handler)
         if self.feed.get("logo"):
             handler.startElement("image", {})
@@ -38,7 +39,7 @@ class RssWithLogo(Rss201rev2Feed):
 class AtomWithLogo(Atom1Feed):
     """Atom with the newsroom's logo as the feed's logo, where it has one."""
 
-    def add_root_elements(self, handler):
+    def add_root_elements(self, handler: SimplerXMLGenerator) -> None:
         super().add_root_elements(handler)
         if self.feed.get("logo"):
             handler.addQuickElement("logo", self.feed["logo"])
@@ -81,7 +82,7 @@ class NewsroomFeed(Feed):
     def feed_url(self) -> str:
         return self.own_url
 
-    def feed_extra_kwargs(self, obj) -> dict:
+    def feed_extra_kwargs(self, obj: object) -> dict:
         logo = self.newsroom.logo
         # RSS readers show a channel image up to 144 px wide.
         return {
