@@ -30,9 +30,16 @@ class EditorsDeskPanel(Panel):
             parent = self.instance.get_parent() if self.instance.pk else self.form.parent_page
             section = parent.specific if parent else None
             now = timezone.localtime()
+            user = self.request.user
+            can_publish = (
+                self.instance.permissions_for_user(user).can_publish()
+                if self.instance.pk
+                else bool(parent) and parent.permissions_for_user(user).can_publish_subpage()
+            )
             context.update(
                 {
                     "section": section,
+                    "can_publish": can_publish,
                     "section_url": absolute_url(section.url) if section and section.url else "",
                     "newsroom": NewsroomSettings.for_request(self.request),
                     "time_zone": timezone.get_current_timezone_name(),
