@@ -37,8 +37,9 @@ CONTENT_FILE = Path(__file__).with_name("content.json")
 # the share image), made as the demo loads so that no reader's first view waits for
 # them; test_demo checks that the pages need no other.
 PAGE_RENDITIONS = [
-    *Filter.expand_spec("format-{webp,jpeg} fill-{480x270,800x450,1200x675,1600x900}"),
-    *Filter.expand_spec("format-{webp,jpeg} fill-{320x180,640x360}"),
+    *Filter.expand_spec(
+        "format-{webp,jpeg} fill-{160x90,320x180,480x270,640x360,800x450,1200x675,1600x900,2000x1125}"
+    ),
     SHARE_IMAGE_SPEC,
 ]
 DEMO_EDITOR = "editor"
