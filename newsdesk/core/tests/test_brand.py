@@ -157,7 +157,7 @@ def test_the_footer_says_how_to_reach_follow_and_support_the_newsroom(
         "About us": "/about/",
         "Contact": "mailto:desk@ledger.example",
         "Newsletters": "/newsletters/",
-        "Become a member": "/membership/",
+        "Membership": "/membership/",
         "Support our reporting": "/support/",
         "RSS feed": "/feeds/rss/",
         "Atom feed": "/feeds/atom/",
