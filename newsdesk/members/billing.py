@@ -16,7 +16,7 @@ left to their own handlers. Each change is in Wagtail's audit log as
 import logging
 from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -236,6 +236,46 @@ def record_subscription(subscription_id: str, subscription: dict | None = None) 
     return f"{member.email}: " + ", ".join(changes)
 
 
+@transaction.atomic
+def record_charge(
+    *,
+    kind: str,
+    stripe_id: str,
+    email: str,
+    amount: int,
+    currency: str,
+    recurring: bool,
+    paid_at: datetime,
+    member: Member | None = None,
+) -> tuple[Payment, bool]:
+    """The Payment of one Stripe charge, made now if new, its receipt queued for after the commit; whether it was new.
+
+    Every kind of payment (memberships, donations, gifts) is written here, so a charge
+    Stripe reports twice (an invoice and its checkout, an event delivered again) is one
+    payment with one receipt. Without a member, the member of the address, if any.
+    """
+    existing = Payment.objects.filter(stripe_id=stripe_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                member=member or Member.objects.for_address(email).first(),
+                email=email,
+                kind=kind,
+                amount=amount,
+                currency=currency.upper(),
+                recurring=recurring,
+                paid_at=paid_at,
+                stripe_id=stripe_id,
+            )
+    except IntegrityError:
+        # The same charge reported by two events at once.
+        return Payment.objects.get(stripe_id=stripe_id), False
+    transaction.on_commit(lambda: _send_receipt(payment.pk))
+    return payment, True
+
+
 def record_payment(invoice: dict) -> Payment | None:
     """The Payment of a paid membership invoice, made once (its receipt mailed then); None if it was there."""
     if invoice["status"] != "paid" or not invoice["amount_paid"]:
@@ -245,17 +285,15 @@ def record_payment(invoice: dict) -> Payment | None:
     member = member_for_customer(invoice["customer"], invoice.get("customer_email"))
     paid_at = _time((invoice.get("status_transitions") or {}).get("paid_at")) or timezone.now()
     with transaction.atomic():
-        payment, created = Payment.objects.get_or_create(
+        payment, created = record_charge(
+            kind=Payment.Kind.MEMBERSHIP,
             stripe_id=invoice["id"],
-            defaults={
-                "member": member,
-                "email": invoice.get("customer_email") or member.email,
-                "kind": Payment.Kind.MEMBERSHIP,
-                "amount": invoice["amount_paid"],
-                "currency": invoice["currency"].upper(),
-                "recurring": True,
-                "paid_at": paid_at,
-            },
+            email=invoice.get("customer_email") or member.email,
+            amount=invoice["amount_paid"],
+            currency=invoice["currency"],
+            recurring=True,
+            paid_at=paid_at,
+            member=member,
         )
         if not created:
             return None
@@ -268,7 +306,6 @@ def record_payment(invoice: dict) -> Payment | None:
                 "stripe_id": payment.stripe_id,
             },
         )
-        transaction.on_commit(lambda: _send_receipt(payment.pk))
     return payment
 
 

@@ -5,9 +5,9 @@ from datetime import datetime
 from django.urls import reverse
 from wagtail.log_actions import log
 
+from newsdesk.members.billing import record_charge
 from newsdesk.members.models import Payment, format_price
 from newsdesk.support import log_actions
-from newsdesk.support.ledger import record_payment
 from newsdesk.support.models import DonationSettings
 
 KIND = Payment.Kind.DONATION
@@ -44,7 +44,7 @@ def record_donation(
     *, stripe_id: str, email: str, amount: int, currency: str, recurring: bool, paid_at: datetime
 ) -> Payment | None:
     """A donation Stripe took: its Payment and receipt, once; None if it was recorded before."""
-    payment, created = record_payment(
+    payment, created = record_charge(
         kind=KIND,
         stripe_id=stripe_id,
         email=email,

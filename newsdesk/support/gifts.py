@@ -19,9 +19,9 @@ from wagtail.log_actions import log
 
 from newsdesk.core.links import absolute_url
 from newsdesk.members import accounts
+from newsdesk.members.billing import record_charge
 from newsdesk.members.models import Member, Membership, Payment, Tier
 from newsdesk.support import log_actions
-from newsdesk.support.ledger import record_payment
 from newsdesk.support.models import Gift
 from newsdesk.support.tasks import send_gift_link
 
@@ -104,7 +104,7 @@ def record_gift(
     paid_at: datetime,
 ) -> Gift | None:
     """A paid gift: its Payment and the buyer's receipt, and the recipient's link, once; None if recorded before."""
-    payment, created = record_payment(
+    payment, created = record_charge(
         kind=KIND,
         stripe_id=stripe_id,
         email=buyer_email,
