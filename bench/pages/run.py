@@ -166,13 +166,27 @@ def ghost_running(root, log):
         )
         try:
             url = f"http://127.0.0.1:{GHOST_PORT}"
-            try:
-                wait_for(url + "/", timeout=300)
-            except AssertionError:
-                sys.exit(f"Ghost did not answer at {url} within 5 minutes; its output is in {log}.")
+            ghost_ready(process, url, log, root)
             yield url
         finally:
             stop(process)
+
+
+def ghost_ready(process, url, log, root, timeout=300):
+    """Waits for Ghost's home page: it answers 503 while it boots, for a few seconds."""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            if fetch(url + "/")[0] == 200:
+                return
+        except OSError:
+            pass  # not listening yet
+        time.sleep(0.5)
+    sys.exit(
+        f"Ghost did not serve {url}/ within {timeout} s"
+        + (f" (it ended with {process.returncode})" if process.poll() is not None else "")
+        + f"; its output is in {log}, its logs in {root / 'ghost/content/logs'}."
+    )
 
 
 def measure_ghost(root, post, when, work, options, script):
