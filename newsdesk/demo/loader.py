@@ -10,11 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
-from wagtail.images.models import Filter
 from wagtail.models import Site
 
 from newsdesk.articles.models import (
-    SHARE_IMAGE_SPEC,
     ArticleByline,
     ArticleCorrection,
     ArticlePage,
@@ -29,19 +27,11 @@ from newsdesk.demo.support import load_demo_support
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomeFeaturedStory, HomePage
 from newsdesk.images.models import NewsImage
+from newsdesk.images.tasks import make_renditions_of
 from newsdesk.narration.tasks import narrations_as_backlog
 from newsdesk.people.models import Contributor
 
 CONTENT_FILE = Path(__file__).with_name("content.json")
-# The renditions the pages ask of a picture (images/figure.html, articles' story cards,
-# the share image), made as the demo loads so that no reader's first view waits for
-# them; test_demo checks that the pages need no other.
-PAGE_RENDITIONS = [
-    *Filter.expand_spec(
-        "format-{webp,jpeg} fill-{160x90,320x180,480x270,640x360,800x450,1200x675,1600x900,2000x1125}"
-    ),
-    SHARE_IMAGE_SPEC,
-]
 DEMO_EDITOR = "editor"
 
 
@@ -145,7 +135,9 @@ def _load_demo(content_file: str | Path) -> dict[str, int]:
         )
         image.file = ImageFile(io.BytesIO(picture), name=f"{item['key']}.jpg")
         image.save()
-        image.get_renditions(*PAGE_RENDITIONS)
+        # Made as the demo loads, as the worker would for an upload (its task finds them made),
+        # so that no reader's first view waits for them; test_demo checks the pages need no other.
+        make_renditions_of(image)
         images[item["key"]] = image
 
     contributors = {
