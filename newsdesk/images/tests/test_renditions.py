@@ -142,6 +142,8 @@ def test_a_picture_not_offered_is_an_error_naming_those_that_are(newsroom):
     tag = '{% load pictures %}{% page_picture image "poster" alt="" %}'
     with pytest.raises(TemplateSyntaxError, match=r"No picture is named 'poster'.*lead figure"):
         Template(tag)
+    with pytest.raises(TemplateSyntaxError, match="a picture's name in quotes"):
+        Template("{% load pictures %}{% page_picture image figure %}")
     html = Template('{% load pictures %}{% page_picture image "compact card" alt="" %}').render(
         Context({"image": newsroom["image"]})
     )
