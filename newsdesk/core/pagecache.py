@@ -232,6 +232,8 @@ def without_marketing_parameters(request):
 
     Scripts in the browser can still read them from the address bar.
     """
+    if not request.META.get("QUERY_STRING"):
+        return request.GET  # nothing to drop: no copy (most requests)
     query = request.GET.copy()
     marketing = [name for name in query if _is_marketing(name)]
     if marketing:
