@@ -1,6 +1,8 @@
 """KeptPages: kept pages answered in front of Django, with the headers of the whole stack."""
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from wagtail.contrib.redirects.models import Redirect
 
@@ -39,18 +41,28 @@ def layer(django_app):
 
 
 def answer(layer, rf, path, method="get", **headers):
-    """(status, headers, body) of the layer's answer to a request like the test client's."""
+    """(status, headers, body) of the layer's answer to a request like the test client's.
+
+    As Django's test client does, the request's signals leave the database
+    connection open: the test's transaction is on it.
+    """
     environ = dict(getattr(rf, method)(path, **headers).environ)
     started = {}
 
     def start_response(status, response_headers, exc_info=None):
         started["status"], started["headers"] = status, response_headers
 
-    response = layer(environ, start_response)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        body = b"".join(response)
+        response = layer(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            getattr(response, "close", lambda: None)()
     finally:
-        getattr(response, "close", lambda: None)()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return started["status"], dict(started["headers"]), body
 
 
