@@ -18,6 +18,11 @@ its transaction commits (`bump`). Nothing else is re-rendered. One small key
 per tag changes; no list of URLs is kept, so paginated listings and search
 queries are covered too.
 
+Kept pages are answered in front of Django, by the WSGI layer KeptPages
+(newsdesk/wsgi.py), with the same lookup as the middleware's (find_kept); the
+middleware keeps what Django renders, and answers where the layer is not in
+front (the test client, runserver).
+
 core knows no app above it: the apps register the views kept here and their
 tags (`cache_view`), the tags every page of the tree carries (`cache_pages`),
 and what a CDN in front purges for a tag (`purge_paths`).
