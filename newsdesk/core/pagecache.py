@@ -18,6 +18,11 @@ its transaction commits (`bump`). Nothing else is re-rendered. One small key
 per tag changes; no list of URLs is kept, so paginated listings and search
 queries are covered too.
 
+Kept pages are answered in front of Django, by the WSGI layer KeptPages
+(newsdesk/wsgi.py), with the same lookup as the middleware's (find_kept); the
+middleware keeps what Django renders, and answers where the layer is not in
+front (the test client, runserver).
+
 core knows no app above it: the apps register the views kept here and their
 tags (`cache_view`), the tags every page of the tree carries (`cache_pages`),
 and what a CDN in front purges for a tag (`purge_paths`).
@@ -35,10 +40,14 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost, MiddlewareNotUsed
+from django.core.handlers.exception import convert_exception_to_response
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.db import transaction
 from django.http import HttpResponse, QueryDict
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 
 from newsdesk.core.metrics import PAGE_CACHE
 
@@ -46,6 +55,9 @@ GENERATION_KEY = "pagecache:tag:{}"
 ENTRY_KEY = "pagecache:page:{}"
 PARAMETERS_KEY = "pagecache:parameters:{}"
 ALL_PARAMETERS = "*"
+# Set in the WSGI environ by KeptPages when it found no kept page: the middleware does not look again.
+MISSED = "newsdesk.page_cache.missed"
+KEPT_REQUEST = "newsdesk.page_cache.request"
 
 # Query parameters that only say where a reader came from (utm_* too): no page
 # reads them, so they are no part of any key (see without_marketing_parameters).
@@ -201,9 +213,16 @@ def _path_key(request):
 
 
 def _entry_key(path_key, query, read):
-    """The key of a response, by its path and the query parameters the page read to render it."""
-    names = sorted(query) if read == ALL_PARAMETERS else read
-    values = [[name, query.getlist(name)] for name in names]
+    """The key of a response, by its path and the query parameters the page read to render it.
+
+    When none of those parameters is given the key is the path's alone: the page
+    then renders as it does without a query string, so a request without one needs
+    no lookup of the parameters it read (read is None).
+    """
+    names = sorted(query) if read == ALL_PARAMETERS else read or ()
+    values = [[name, query.getlist(name)] for name in names if name in query]
+    if not values:
+        return ENTRY_KEY.format(hashlib.sha256(json.dumps([path_key]).encode()).hexdigest())
     return ENTRY_KEY.format(
         hashlib.sha256(json.dumps([path_key, read, values]).encode()).hexdigest()
     )
@@ -218,6 +237,8 @@ def without_marketing_parameters(request):
 
     Scripts in the browser can still read them from the address bar.
     """
+    if not request.META.get("QUERY_STRING"):
+        return request.GET  # nothing to drop: no copy (most requests)
     query = request.GET.copy()
     marketing = [name for name in query if _is_marketing(name)]
     if marketing:
@@ -296,6 +317,60 @@ def _public_headers(response, stored_at):
         response, public=True, max_age=0, s_maxage=seconds, stale_while_revalidate=seconds // 2
     )
     response["Last-Modified"] = http_date(stored_at)
+    # Made once here and kept with the page, rather than hashed again on every hit
+    # by ConditionalGetMiddleware (which makes the same one when it finds none).
+    set_response_etag(response)
+
+
+# The tags each kept entry was last found to depend on, by its key, so that the entry and
+# its tags' generations are read in one round trip (find_kept). Only which tags, never
+# their generations: those are read from the cache on every request, so a publish
+# shows at once. Forgotten all together when it grows past this many entries.
+ENTRY_TAGS = {}
+ENTRY_TAGS_MAX = 10_000
+
+
+def _read_kept(key):
+    """The entry at key, if every tag it was rendered under still has that generation."""
+    tags = ENTRY_TAGS.get(key, ())
+    found = cache.get_many([key, *(GENERATION_KEY.format(tag) for tag in tags)])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    if set(entry["tags"]) - set(tags):
+        # Not yet known here, or the page now shows more: its generations in a second trip.
+        if len(ENTRY_TAGS) >= ENTRY_TAGS_MAX:
+            ENTRY_TAGS.clear()
+        ENTRY_TAGS[key] = tuple(entry["tags"])
+        found.update(cache.get_many([GENERATION_KEY.format(tag) for tag in entry["tags"]]))
+    current = {tag: found.get(GENERATION_KEY.format(tag)) for tag in entry["tags"]}
+    return entry if current == entry["tags"] else None
+
+
+def find_kept(request):
+    """(the query as pages see it, the path's key, the kept response or None) for a cacheable request.
+
+    The one lookup of kept pages: PageCacheMiddleware's, and KeptPages' in front
+    of Django. A reader with a reader cookie does not get a page that varies by reader.
+    """
+    query = without_marketing_parameters(request)
+    path_key = _path_key(request)
+    if query:
+        # The parameters this page read when it was last rendered: a page that reads
+        # none is kept once, whatever query string each reader brings.
+        read = cache.get(PARAMETERS_KEY.format(path_key))
+        entry = _read_kept(_entry_key(path_key, query, read)) if read is not None else None
+    else:
+        entry = _read_kept(_entry_key(path_key, query, None))
+    if entry is None or (entry.get("varies") and _has_reader_cookie(request)):
+        PAGE_CACHE.labels("miss").inc()
+        return query, path_key, None
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    PAGE_CACHE.labels("hit").inc()
+    return query, path_key, response
 
 
 class PageCacheMiddleware:
@@ -305,25 +380,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self._private_if_personal(request, self.get_response(request))
-        query = without_marketing_parameters(request)
-        path_key = _path_key(request)
-        # The parameters this page read when it was last rendered: a page that reads
-        # none is kept once, whatever query string each reader brings.
-        read = cache.get(PARAMETERS_KEY.format(path_key))
-        entry = cache.get(_entry_key(path_key, query, read)) if read is not None else None
+        if request.META.get(MISSED):
+            # KeptPages, in front of Django, has looked this request up already.
+            query, path_key = request.GET, _path_key(request)
+        else:
+            query, path_key, response = find_kept(request)
+            if response is not None:
+                return response
         personal = _has_reader_cookie(request)
-        if (
-            entry
-            and not (personal and entry.get("varies"))
-            and generations(entry["tags"]) == entry["tags"]
-        ):
-            response = HttpResponse(entry["content"], status=entry["status"])
-            for name, value in entry["headers"]:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            PAGE_CACHE.labels("hit").inc()
-            return response
-        PAGE_CACHE.labels("miss").inc()
 
         started = time.time()
         request.page_cache_tags = set()
@@ -383,3 +447,60 @@ class PageCacheMiddleware:
             sent.append(chunk)
             yield chunk
         cache.set(key, {**entry, "content": b"".join(sent)}, timeout=settings.PAGE_CACHE_SECONDS)
+
+
+class KeptPages(WSGIHandler):
+    """A WSGI layer around Django's application that answers kept pages itself (newsdesk/wsgi.py).
+
+    A kept page needs none of what Django does for a live one: sessions, CSRF,
+    authentication, URL routing, the view. This layer looks the request up
+    (find_kept, the middleware's own lookup) and answers a kept page through
+    the middleware placed before PageCacheMiddleware in settings.MIDDLEWARE
+    only (request id, metrics, security headers, CSP, conditional GET, and
+    what answers before the page cache: /healthz, static files, WordPress's
+    /?p= addresses), so that its headers are exactly those of the same page
+    through the whole stack. Everything else goes to Django untouched, marked
+    so that the page cache does not look it up again.
+
+    A middleware added before PageCacheMiddleware (compressing HTML, say)
+    applies to the pages answered here too, at the cost of its work on each one.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        super().__init__()
+
+    def load_middleware(self, is_async=False):
+        """The middleware before the page cache, around the kept page, built as Django builds its own chain."""
+        page_cache = f"{__name__}.{PageCacheMiddleware.__name__}"
+        handler = convert_exception_to_response(self._kept_page)
+        for path in reversed(settings.MIDDLEWARE[: settings.MIDDLEWARE.index(page_cache)]):
+            try:
+                middleware = import_string(path)(handler)
+            except MiddlewareNotUsed:
+                continue
+            handler = convert_exception_to_response(middleware)
+        self._middleware_chain = handler
+
+    @staticmethod
+    def _kept_page(request):
+        return request.kept_page
+
+    def __call__(self, environ, start_response):
+        request = WSGIRequest(environ)
+        if not _cacheable_request(request):
+            return self.application(environ, start_response)
+        try:
+            _, _, response = find_kept(request)
+        except DisallowedHost:
+            return self.application(environ, start_response)  # Django answers it: 400
+        if response is None:
+            environ[MISSED] = True
+            return self.application(environ, start_response)
+        request.kept_page = response
+        # WSGIHandler's own answer, with this request rather than a new one.
+        environ[KEPT_REQUEST] = request
+        return super().__call__(environ, start_response)
+
+    def request_class(self, environ):
+        return environ.pop(KEPT_REQUEST)
