@@ -371,6 +371,12 @@ def _s3_url_error(url):
 
 
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The readers' one stylesheet, made from the components' (core/stylesheets.py).
+    "newsdesk.core.stylesheets.BundleFinder",
+]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
