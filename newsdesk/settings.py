@@ -182,6 +182,8 @@ MIDDLEWARE = [
     # /healthz, /readyz, /metrics: answered without the page cache, sessions or the database.
     "newsdesk.core.middleware.ServiceEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped, kept ones too; the ETag below is the page's, not its gzip's.
+    "newsdesk.core.middleware.TextCompressionMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before the page cache, which would answer /?p=12 with the home page.
