@@ -182,6 +182,8 @@ MIDDLEWARE = [
     # /healthz, /readyz, /metrics: answered without the page cache, sessions or the database.
     "newsdesk.core.middleware.ServiceEndpointsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped, kept ones too; the ETag below is the page's, not its gzip's.
+    "newsdesk.core.middleware.TextCompressionMiddleware",
     # ETag and Last-Modified answered with 304, for cached and live pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before the page cache, which would answer /?p=12 with the home page.
@@ -371,6 +373,12 @@ def _s3_url_error(url):
 
 
 STATIC_URL = "/static/"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # The readers' one stylesheet, made from the components' (core/stylesheets.py).
+    "newsdesk.core.stylesheets.BundleFinder",
+]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

@@ -9,7 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsdesk.core import metrics, periodic, slots
+        from newsdesk.core import metrics, periodic, slots, stylesheets
         from newsdesk.core.pagecache import cache_pages
         from newsdesk.core.renewal import renews
         from newsdesk.newsletters import metrics as newsletter_metrics
@@ -31,6 +31,7 @@ class NewslettersConfig(AppConfig):
             "Deliveries of the issues being sent now, by status.",
             newsletter_metrics.deliveries_of_sends_in_progress,
         )
+        stylesheets.add("newsletters/newsletters.css")
         slots.fill("head", "newsletters/includes/assets.html")
         slots.fill("footer_links", "newsletters/includes/footer_link.html")
         # Every page of the tree offers the newsletters beside it; a page whose body

@@ -59,7 +59,9 @@ def test_run_serves_the_demo_site_and_stops_everything_on_sigterm(tmp_path):
         article_path = re.search(r'class="story-card__headline"><a href="([^"]+)"', home).group(1)
         status, article = wait_for(f"http://127.0.0.1:{port}{article_path}", time.monotonic() + 10)
         assert "min read" in article
-        stylesheet = re.search(r'href="(/static/newsdesk/css/site\.[0-9a-f]+\.css)"', home).group(1)
+        stylesheet = re.search(r'href="(/static/newsdesk/css/bundle\.[0-9a-f]+\.css)"', home).group(
+            1
+        )
         assert wait_for(f"http://127.0.0.1:{port}{stylesheet}", time.monotonic() + 10)[0] == 200
         assert wait_for(f"http://127.0.0.1:{port}/admin/login/", time.monotonic() + 10)[0] == 200
 
