@@ -1,5 +1,7 @@
 """KeptPages: kept pages answered in front of Django, with the headers of the whole stack."""
 
+import gzip
+
 import pytest
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
@@ -83,6 +85,18 @@ def test_a_kept_page_is_answered_without_django_with_the_headers_of_the_whole_st
     # What the middleware before the page cache adds: security headers, CSP, the ETag.
     assert {"Content-Security-Policy", "X-Content-Type-Options", "ETag", "Vary"} <= set(headers)
     assert "Set-Cookie" not in headers and "sessionid" not in client.cookies
+
+
+def test_a_kept_page_is_gzipped_by_the_layer_for_a_browser_that_accepts_it(
+    layer, django_app, rf, client, stories
+):
+    first, _ = stories
+    warm(client, first.url)
+    plain = client.get(first.url).content
+    status, headers, body = answer(layer, rf, first.url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert status == "200 OK" and not django_app.environs
+    assert headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"]
+    assert gzip.decompress(body) == plain and int(headers["Content-Length"]) == len(body)
 
 
 def test_a_kept_page_is_counted_in_the_metrics(layer, rf, client, stories):
