@@ -196,6 +196,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After CommonMiddleware has refused unknown hosts; before anything asks for the site.
+    "newsdesk.core.sites.KeptSiteMiddleware",
     "newsdesk.core.middleware.NewsroomTimeZoneMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

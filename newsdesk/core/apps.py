@@ -16,12 +16,14 @@ class CoreConfig(AppConfig):
 
         from django.core.signals import request_finished
         from django.db.models.signals import pre_delete
+        from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from newsdesk.core import renewal
         from newsdesk.core.logs import forget_request
         from newsdesk.core.models import NewsroomSettings
         from newsdesk.core.pagecache import NEWSROOM, cache_view
+        from newsdesk.core.sites import SITES
 
         page_published.connect(renewal.on_page_published_or_unpublished)
         page_unpublished.connect(renewal.on_page_published_or_unpublished)
@@ -29,6 +31,8 @@ class CoreConfig(AppConfig):
         pre_delete.connect(renewal.on_page_deleted)
         request_finished.connect(forget_request, dispatch_uid="core.forget_request")
         renewal.renews(NewsroomSettings, lambda settings: {NEWSROOM})
+        # The kept sites (core/sites.py): a site's host, port, root page or default changed.
+        renewal.renews(Site, lambda site: {SITES})
         # The manifest shows the newsroom's name, colour and icons, and nothing else.
         cache_view("web_app_manifest", lambda kwargs: [NEWSROOM])
 
