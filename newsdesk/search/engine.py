@@ -92,6 +92,7 @@ def remove(page_ids: Iterable[int]) -> None:
     SearchEntry.objects.filter(page_id__in=list(page_ids)).delete()
 
 
+@transaction.atomic
 def rebuild() -> int:
     """Indexes every live story afresh, in batches; returns how many."""
     SearchEntry.objects.all().delete()
@@ -101,7 +102,11 @@ def rebuild() -> int:
             "tags",
             Prefetch("bylines", queryset=ArticleByline.objects.select_related("contributor")),
         )
-        .order_by("pk")
+        # Written oldest first, as publishing later adds the newer ones, so that the
+        # table's order on disk follows the dates: the newest matches, which a common
+        # word's search reads by date, then lie together (at 100,000 stories, 2,000
+        # pages read in order rather than 20,000 here and there).
+        .order_by("first_published_at", "pk")
     )
     count = 0
     batch = []
@@ -116,7 +121,11 @@ def rebuild() -> int:
 
 
 def find(words: list[str]) -> Found:
-    """Live public stories holding every one of the words, best first."""
+    """Live public stories holding every one of the words, best first.
+
+    Words are letters and digits only (views.py): nothing a reader types reaches
+    an engine as its syntax.
+    """
     if not words:
         return Found([], False)
     # Stories under a page with a view restriction (rare) are left out as Wagtail's
@@ -132,18 +141,30 @@ def find(words: list[str]) -> Found:
     paths = [f"{path}%" for path in restricted]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The tsquery is written out twice (not shared through a CTE) so that the
-            # planner sees a constant and estimates from the words' statistics: an
-            # index scan by date that stops at the cap for common words, the GIN
-            # index for rare ones.
+            # The tsquery is written out (not shared through a CTE) so that the planner
+            # sees a constant and estimates from the words' statistics: an index scan
+            # by date that stops at the cap for common words, the GIN index for rare
+            # ones. ts_rank adds up every mention, so a body that repeats the words
+            # could outscore a headline: stories with all the words in the headline
+            # come first, then those with them in headline or standfirst.
             query = f"plainto_tsquery('{CONFIG}', %s)"
+            text = " ".join(words)
             cursor.execute(
                 "SELECT page_id FROM ("
                 f" SELECT e.page_id, e.published_at, e.vector FROM {ENTRIES} e"
                 f" WHERE e.vector @@ {query}{public}"
                 " ORDER BY e.published_at DESC LIMIT %s"
-                f") candidates ORDER BY ts_rank(vector, {query}) DESC, published_at DESC",
-                [" ".join(words), *paths, RESULT_CAP + 1, " ".join(words)],
+                f") candidates ORDER BY vector @@ to_tsquery('{CONFIG}', %s) DESC,"
+                f" vector @@ to_tsquery('{CONFIG}', %s) DESC,"
+                f" ts_rank(vector, {query}) DESC, published_at DESC",
+                [
+                    text,
+                    *paths,
+                    RESULT_CAP + 1,
+                    " & ".join(f"{word}:A" for word in words),
+                    " & ".join(f"{word}:AB" for word in words),
+                    text,
+                ],
             )
         else:
             # Each word quoted: a reader's words, never FTS5's operators.

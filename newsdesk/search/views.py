@@ -30,7 +30,7 @@ def search(request):
     if query:
         # Only the words go to the engine: quotes, operators and other syntax in a
         # reader's query are not the full-text engine's to interpret.
-        found = engine.find(re.findall(r"\w+", query))
+        found = engine.find(re.findall(r"[^\W_]+", query))
         # get_page turns a junk page number into the first page, one past the end
         # (at most the cap's) into the last.
         page = Paginator(found.ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
