@@ -180,29 +180,32 @@ def main():
             capture_output=True,
             text=True,
         ).stdout.strip()
-    results = []
+    print(f"reference (old): {args.reference[:10]}; {args.requests} requests per row\n")
+    print("| profile | stories | query | path | p50 ms | p95 ms | CPU ms/request | count shown |")
+    print("|---|---|---|---|---|---|---|---|", flush=True)
+    plans = {}
+    profiles = []
     if args.database:
         env = dict(os.environ, NEWSDESK_LOG_LEVEL="WARNING", NEWSDESK_PAGE_CACHE_SECONDS="0")
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
         env.setdefault("SECRET_KEY", "bench-search-" + "x" * 50)
         env.setdefault("ALLOWED_HOSTS", "localhost")
         env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/7")
-        results.append(run_profile(env, args))
+        profiles.append(lambda: env)
     if args.sqlite_articles:
-        results.append(run_profile(sqlite_env(args.sqlite_articles), args))
-    print(f"reference (old): {args.reference[:10]}; {args.requests} requests per row\n")
-    print("| profile | stories | query | path | p50 ms | p95 ms | CPU ms/request | count shown |")
-    print("|---|---|---|---|---|---|---|---|")
-    for result in results:
-        for row in result["rows"]:
+        profiles.append(lambda: sqlite_env(args.sqlite_articles))
+    for profile in profiles:
+        result = run_profile(profile(), args)
+        plans.update(result["plans"])
+        for row in result["rows"]:  # each profile's rows as soon as they are measured
             print(
                 f"| {row['profile']} | {row['stories']:,} | {row['query']} | {row['path']} |"
-                f" {row['p50']:.1f} | {row['p95']:.1f} | {row['cpu']:.1f} | {row['shown']} |"
+                f" {row['p50']:.1f} | {row['p95']:.1f} | {row['cpu']:.1f} | {row['shown']} |",
+                flush=True,
             )
-    for result in results:
-        for query, plan in result["plans"].items():
-            print(f"\nEXPLAIN ANALYZE, new query for {query!r}:")
-            print("\n".join("    " + line for line in plan))
+    for query, plan in plans.items():
+        print(f"\nEXPLAIN ANALYZE, new query for {query!r}:")
+        print("\n".join("    " + line for line in plan))
 
 
 if __name__ == "__main__":
