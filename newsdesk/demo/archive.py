@@ -24,6 +24,7 @@ from newsdesk.articles.text import reading_minutes
 from newsdesk.feed.models import NewsItem
 from newsdesk.home.models import HomePage
 from newsdesk.people.models import Contributor
+from newsdesk.search import engine
 
 BATCH = 1000
 WORDS = [
@@ -201,7 +202,9 @@ def generate_archive(
 ) -> dict[str, int]:
     counts = write_archive(articles, feed_items, seed)
     if search_index:
+        # The admin's search (Wagtail's index) and the readers' (the search app's).
         call_command("update_index", verbosity=0)
+        engine.rebuild()
     # Until autovacuum gets round to it, the planner would still think the tables
     # small, and choose scans that take tenths of seconds at 100,000 articles.
     with connection.cursor() as cursor:

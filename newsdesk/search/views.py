@@ -3,10 +3,11 @@ import re
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from newsdesk.articles.models import ArticlePage, published_articles
+from newsdesk.articles.models import published_articles
 from newsdesk.articles.text import body_passages
 from newsdesk.core.access import open_body
 from newsdesk.core.xml import xml_safe
+from newsdesk.search import engine
 from newsdesk.search.snippets import highlight, query_terms
 
 RESULTS_PER_PAGE = 10
@@ -26,20 +27,21 @@ def search(request):
     if len(query) > MAX_QUERY_LENGTH:
         context["error"] = f"Please search for at most {MAX_QUERY_LENGTH} characters."
         return render(request, "search/search_page.html", context, status=400)
-    # Only the words go to the search backend: quotes, operators and other syntax
-    # in a reader's query are not the full-text engine's to interpret.
-    words = " ".join(re.findall(r"\w+", query))
     if query:
-        matches = ArticlePage.objects.live().public().search(words, operator="and") if words else []
-        page = Paginator(matches, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-        # The search backend ranks; the page's stories are then fetched with what cards show.
-        ranked = [article.pk for article in page.object_list]
-        stories = published_articles().in_bulk(ranked)
+        # Only the words go to the engine: quotes, operators and other syntax in a
+        # reader's query are not the full-text engine's to interpret.
+        found = engine.find(re.findall(r"[^\W_]+", query))
+        # get_page turns a junk page number into the first page, one past the end
+        # (at most the cap's) into the last.
+        page = Paginator(found.ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        # Only the shown page's stories are fetched, with what cards show, and quoted.
+        stories = published_articles().in_bulk(page.object_list)
         terms = query_terms(query)
         context["results"] = page
+        context["more_than"] = f"{engine.RESULT_CAP:,}" if found.more else ""
         context["hits"] = [
             (stories[pk], highlight(story_text(stories[pk]), terms))
-            for pk in ranked
+            for pk in page.object_list
             if pk in stories
         ]
     return render(request, "search/search_page.html", context)

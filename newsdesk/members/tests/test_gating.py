@@ -184,7 +184,7 @@ def test_the_header_account_link_is_the_same_for_everyone(client, story, member)
 
 
 def test_feeds_with_full_text_and_search_snippets_carry_only_the_open_part(
-    client, story, gate, newsroom, run_tasks
+    client, story, gate, newsroom
 ):
     from newsdesk.core.models import NewsroomSettings
 
@@ -194,7 +194,6 @@ def test_feeds_with_full_text_and_search_snippets_carry_only_the_open_part(
     gate(story)
     feed = client.get("/feeds/rss/").content.decode()
     assert shows(feed, OPEN) == [True] * 3 and shows(feed, GATED) == [False] * 2
-    run_tasks("default")  # Wagtail's search index, brought up to date by the worker
     results = client.get("/search/", {"q": "investigation"}).content.decode()
     assert "Inside the water deal" in results and shows(results, GATED) == [False] * 2
 
@@ -212,7 +211,7 @@ def test_editors_read_a_gated_story_whole_and_live(story, gate, editor_client):
 
 
 def test_a_word_only_in_the_gated_part_finds_the_story_but_quotes_only_its_opening(
-    client, publish_article, gate, run_tasks
+    client, publish_article, gate
 ):
     """A gated story may be found by any of its words, as search engines index it (its JSON-LD
     marks the gated part); what the results quote comes from the open part only."""
@@ -220,7 +219,6 @@ def test_a_word_only_in_the_gated_part_finds_the_story_but_quotes_only_its_openi
     body.append({"type": "paragraph", "value": "<p>The aquifer contract was signed in secret.</p>"})
     story = publish_article("Inside the water deal", body=body)
     gate(story)
-    run_tasks("default")  # Wagtail's search index, brought up to date by the worker
     results = client.get("/search/", {"q": "aquifer"}).content.decode()
     assert "Inside the water deal" in results
     assert "contract was signed" not in results and "<mark>aquifer" not in results.lower()
