@@ -54,8 +54,13 @@ def document(article: ArticlePage) -> tuple[str, str, str]:
 
 
 def index(articles: Iterable[ArticlePage]) -> None:
-    """Adds the stories to the index, or brings their entries up to date."""
-    articles = list(articles)
+    """Adds the live stories to the index, or brings their entries up to date.
+
+    Wagtail announces a revision scheduled for later as published too: a story
+    not live yet is left out (its entry, if it is live already, keeps the live text
+    until the scheduled revision goes live and is announced again).
+    """
+    articles = [article for article in articles if article.live]
     if not articles:
         return
     with transaction.atomic():

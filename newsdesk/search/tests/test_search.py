@@ -200,6 +200,22 @@ def test_the_index_follows_publishing_unpublishing_and_deleting(client, publish_
     assert not SearchEntry.objects.exists()
 
 
+def test_a_story_scheduled_for_later_is_found_only_once_it_goes_live(client, publish_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    story = publish_article("Ferry strike ends", body=paragraph("The boats sail again."))
+    story.unpublish()
+    story.go_live_at = timezone.now() + timedelta(hours=1)
+    story.save_revision().publish()  # Wagtail announces it as published, not live yet
+    assert results(client, "ferry")[2] == []
+    assert not SearchEntry.objects.exists()
+    story.go_live_at = None
+    story.save_revision().publish()
+    assert results(client, "ferry")[2] == ["Ferry strike ends"]
+
+
 def test_a_story_moved_under_a_private_page_is_no_longer_found(client, publish_article, newsroom):
     from wagtail.models import Page, PageViewRestriction
 
