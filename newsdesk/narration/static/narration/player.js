@@ -51,13 +51,16 @@
     audio.addEventListener("pause", showPlaying);
     audio.addEventListener("ended", showPlaying);
     audio.addEventListener("timeupdate", showPosition);
-    audio.addEventListener("loadedmetadata", () => {
+    function takeFileDuration() {
       if (!Number.isFinite(audio.duration)) return;
       duration = audio.duration;
       seek.max = duration;
       total.textContent = clock(duration);
       showPosition();
-    });
+    }
+    audio.addEventListener("loadedmetadata", takeFileDuration);
+    // The metadata may have arrived before this deferred script ran, its event already gone.
+    if (audio.readyState >= HTMLMediaElement.HAVE_METADATA) takeFileDuration();
     function seekTo(seconds) {
       audio.currentTime = Math.max(0, Math.min(seconds, duration));
       showPosition();
