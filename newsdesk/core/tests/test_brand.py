@@ -210,8 +210,24 @@ def test_the_typefaces_are_served_from_the_site_with_their_licences(client, news
         )
     assert base.count("font-display: swap") == 6
     page = client.get("/").content.decode()
-    preloads = re.findall(
-        r'<link rel="preload" href="/static/newsdesk/fonts/([^"]+)" as="font"', page
-    )
-    assert preloads == ["source-serif-4-latin-wght-normal.woff2"]
+    # No font is preloaded: a preloaded font always lands before the first paint, which
+    # a phone's Largest Contentful Paint then waits for (docs/performance.md).
+    assert 'as="font"' not in page
     assert "fonts.googleapis" not in page and "@import" not in base
+
+
+def test_while_the_typefaces_load_the_fallbacks_take_their_measure():
+    """Each family's stack goes through a local face scaled to its metrics, so the swap does not move the page."""
+    base = (CSS / "base.css").read_text()
+    tokens = (CSS / "tokens.css").read_text()
+    for family, stack in (("Source Serif 4", "--font-serif"), ("Inter", "--font-sans")):
+        faces = re.findall(
+            rf'@font-face {{ font-family: "{family} fallback";[^}}]*src: local\([^}}]*size-adjust: [\d.]+%;'
+            r" ascent-override: [\d.]+%; descent-override: [\d.]+%;",
+            base,
+        )
+        assert len(faces) >= 2, family
+        declared = re.search(rf"{stack}: ([^;]+);", tokens).group(1)
+        assert declared.startswith(f'"{family}", "{family} fallback",') or declared.startswith(
+            f'{family}, "{family} fallback",'
+        ), declared
