@@ -875,21 +875,28 @@ def _asynchronous(handler):
 
 
 class Server:
-    """The stand-in on a free loopback port, served by an event loop in a thread of its own."""
+    """The stand-in on a free loopback port, served by an event loop in a thread of its own.
+
+    Set up through that loop too: the calling thread may be running a loop of its own
+    (Playwright's, once a browser test has run), and one thread runs one loop at a time.
+    """
 
     def __init__(self):
         self.loop = asyncio.new_event_loop()
-        self.runner = web.AppRunner(make_app(), access_log=None)
-        self.loop.run_until_complete(self.runner.setup())
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        self.loop.run_until_complete(site.start())
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
+        self.runner = web.AppRunner(make_app(), access_log=None)
+        self._in_loop(self.runner.setup())
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        self._in_loop(site.start())
+        port = site._server.sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def _in_loop(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(10)
 
     def stop(self):
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        self._in_loop(self.runner.cleanup())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
 
