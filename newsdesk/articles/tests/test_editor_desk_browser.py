@@ -121,7 +121,7 @@ def test_an_editor_schedules_a_story_at_a_local_time_in_one_step(
     # The desk's own parts (previews, dialog); Wagtail's editor around them is Wagtail's.
     assert_accessible(page, within="[data-editor-desk]")
     path.click(dialog.get_by_role("button", name="Schedule"))
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("scheduled")
     print(path.figures("new: write a story with a picture and schedule it"))
     # Published before autosave answered, the new form may have been sent twice (see slugs.py).
     [story] = [a for a in ArticlePage.objects.all() if a.get_latest_revision().approved_go_live_at]
