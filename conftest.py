@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: a small newsroom, and a real browser."""
 
+import contextlib
 import io
 import os
 import threading
@@ -237,9 +238,28 @@ def run_tasks():
     from newsdesk.core.queues import work
 
     def run(*queues):
-        through_locks(lambda: work(queues, burst=True, verbosity=0))
+        with ONE_CONNECTION if shared_connection() else contextlib.nullcontext():
+            through_locks(lambda: work(queues, burst=True, verbosity=0))
 
     return run
+
+
+# SQLite's in-memory test database is one connection, which the live server's threads
+# and a task worker beside them share (see live_site and task_worker). On it, two
+# threads' transactions interleave ("no such savepoint": an editor's autosave meeting
+# the publish rolled the publish back) and a write meets another thread's unfinished
+# read ("database table is locked"), as they never do on a database file, where each
+# has a connection of its own and waits for the other. So they take turns: a request
+# from its start until it has been sent, a background task from its start to its end.
+ONE_CONNECTION = threading.Lock()
+
+
+def shared_connection():
+    """The default connection, when it is SQLite's in-memory database that threads must share."""
+    from django.db import connections
+
+    connection = connections["default"]
+    return connection if connection.vendor == "sqlite" and connection.is_in_memory_db() else None
 
 
 def through_locks(serve):
@@ -279,8 +299,7 @@ def task_worker():
     # As Django's live server thread does: SQLite's in-memory test database is
     # used through the test's own connection, since a second connection to it
     # fails with "database table is locked" where a database file would wait.
-    connection = connections["default"]
-    shared = connection if connection.vendor == "sqlite" and connection.is_in_memory_db() else None
+    shared = shared_connection()
 
     if uses_rq():
         import django_rq
@@ -291,41 +310,41 @@ def task_worker():
 
         class ThreadWorker(Worker):
             # Signals are for the main thread only: job timeouts by a timer thread instead
-            # of SIGALRM, and halt() ends the loop instead of SIGTERM.
+            # of SIGALRM, and the fixture's stop ends the loop between bursts instead of SIGTERM.
             death_penalty_class = TimerDeathPenalty
 
             def _install_signal_handlers(self):
                 pass
 
-        stopping = threading.Event()
-
-        def serve():
-            while not stopping.is_set():
-                worker = django_rq.get_worker(
-                    *settings.TASK_QUEUES, worker_class=ThreadWorker, job_class=Job
-                )
-                worker.work(burst=True, logging_level="WARNING")
-                stopping.wait(0.2)
-
-        halt = stopping.set
+        def work_a_while():
+            worker = django_rq.get_worker(
+                *settings.TASK_QUEUES, worker_class=ThreadWorker, job_class=Job
+            )
+            worker.work(burst=True, logging_level="WARNING")
     else:
         from django_tasks_db.management.commands.db_worker import Worker
 
-        worker = Worker(
-            queue_names=["*"],
-            interval=0.2,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        )
+        def work_a_while():
+            """One ready task, taken and run in its turn with the live server (ONE_CONNECTION)."""
+            worker = Worker(
+                queue_names=["*"],
+                interval=0.1,
+                batch=True,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=1,
+                worker_id="test-worker",
+                excluded_queue_names=[],
+            )
+            with ONE_CONNECTION if shared else contextlib.nullcontext():
+                worker.run()
 
-        serve = worker.run
+    stopping = threading.Event()
 
-        def halt():
-            worker.running = False
+    def serve():
+        while not stopping.is_set():
+            work_a_while()
+            stopping.wait(0.1)
 
     def run():
         if shared:
@@ -343,7 +362,7 @@ def task_worker():
 
     def stop():
         if thread.is_alive():
-            halt()
+            stopping.set()
             thread.join(timeout=30)
             if shared:
                 shared.dec_thread_sharing()
@@ -449,20 +468,16 @@ class RequestsInFlight:
     browser's late fetch, an editor's autosave) would use it from another thread and
     find its tables locked, failing the flush and leaving rows for the next tests.
 
-    With `one_at_a_time`, each request is answered only after the one before it has
-    been sent: the server's threads then share SQLite's in-memory test database through
-    a single connection, where two requests' transactions would interleave (an editor's
-    autosave meeting the publish failed with "no such savepoint" and rolled the publish
-    back), as they never do on a database file, where each thread has a connection of
-    its own. Stripe's webhooks are let through: the Stripe stand-in sends them while
-    the request that called it waits for its answer.
+    With a `turn` (ONE_CONNECTION), each request waits for it. Stripe's webhooks are
+    let through: the Stripe stand-in sends them while the request that called it
+    waits for its answer.
     """
 
-    def __init__(self, application, one_at_a_time):
+    def __init__(self, application, turn):
         self.application = application
         self.count = 0
         self.changed = threading.Condition()
-        self.turn = threading.Lock() if one_at_a_time else None
+        self.turn = turn
 
     def __call__(self, environ, start_response):
         from django.urls import reverse
@@ -517,8 +532,8 @@ def live_site(transactional_db, live_server, base_site):
     """
     server = live_server.thread.httpd
     if not isinstance(server.get_app(), RequestsInFlight):
-        one_connection = bool(live_server.thread.connections_override)
-        server.set_app(RequestsInFlight(server.get_app(), one_at_a_time=one_connection))
+        turn = ONE_CONNECTION if live_server.thread.connections_override else None
+        server.set_app(RequestsInFlight(server.get_app(), turn))
     yield live_server
     server.get_app().wait_until_idle()
 
