@@ -265,10 +265,10 @@ def shared_connection():
 def through_locks(serve):
     """serve(), again whenever SQLite's in-memory test database answers "table is locked".
 
-    A worker beside the live server shares that database with the server's threads,
-    and SQLite answers at once instead of waiting; the worker, outside its own retry
-    (at BEGIN), just tries again, as a process on a database file would after its
-    busy timeout. Workers take each task in a transaction, so a try that failed took none.
+    A worker takes turns with the live server's threads (ONE_CONNECTION), not with
+    the test's own thread, and SQLite answers at once instead of waiting; the worker,
+    outside its own retry (at BEGIN), just tries again, as a process on a database
+    file would after its busy timeout. Workers take each task in a transaction, so a try that failed took none.
     """
     from django.db import OperationalError
 
