@@ -71,8 +71,8 @@ def write_story(page, path, headline):
     path.click(page.locator(".modal-content").get_by_role("link", name="A river at dusk").first)
     # Autosave keeps the new story as a draft and the form goes on editing it. Published
     # while that first autosave is on its way, both would add a page under the section at
-    # once, which PostgreSQL refuses (same slug or tree path): a race left open (see the
-    # closing note of the CI fix), not what these tests are about.
+    # once, which PostgreSQL refuses (same slug or tree path): a race still open, which
+    # needs the section's row locked while the slug is chosen and the page added.
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/$"), timeout=15_000)
 
 
