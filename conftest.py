@@ -532,7 +532,7 @@ def live_site(transactional_db, live_server, base_site):
     """
     server = live_server.thread.httpd
     if not isinstance(server.get_app(), RequestsInFlight):
-        turn = ONE_CONNECTION if live_server.thread.connections_override else None
+        turn = ONE_CONNECTION if shared_connection() else None
         server.set_app(RequestsInFlight(server.get_app(), turn))
     yield live_server
     server.get_app().wait_until_idle()
