@@ -2,7 +2,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from wagtail.search import index
 from newsdesk.articles.blocks import ArticleBodyBlock
 from newsdesk.articles.forms import ArticlePageForm
 from newsdesk.articles.panels import EditorsDeskPanel
+from newsdesk.articles.slugs import claim_slug
 from newsdesk.articles.text import body_passages, reading_minutes, word_count
 from newsdesk.core import access
 from newsdesk.core.links import absolute_url
@@ -100,6 +101,20 @@ class SectionPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("description")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["articles.ArticlePage"]
+
+    def add_child(self, **kwargs):
+        """Adds a story under this section, its slug checked once no other can be added.
+
+        The form chose the slug from the siblings it saw, and two stories can be added at
+        the same instant (a new story's first autosave and its publish). Treebeard locks
+        the section's row to choose the place in the tree; the slug is checked under the
+        same lock, so the second story sees the first and does not fail on its slug.
+        """
+        with transaction.atomic():
+            Page.objects.select_for_update().only("pk").get(pk=self.pk)
+            if (page := kwargs.get("instance")) is not None:
+                claim_slug(page, self)
+            return super().add_child(**kwargs)
 
     def route(self, request, path_components):
         if path_components:

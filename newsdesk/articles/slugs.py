@@ -47,6 +47,20 @@ def free_slug(wanted: str, parent: Page, page: Page | None = None, *, taking=Fal
     return candidate
 
 
+def claim_slug(page: Page, parent: Page) -> None:
+    """Settles the slug of a page being added under parent, once nothing else can be added there.
+
+    The form chose the slug from the siblings it saw, and another page may have been added
+    since: a new story's first autosave lands while the editor publishes it. The page
+    then takes the next free slug, or, being published, moves the never-published one aside.
+    """
+    if not _siblings(parent, page).filter(slug=page.slug).exists():
+        return
+    page.slug = free_slug(page.slug, parent, page, taking=page.live)
+    if page.live:
+        move_unpublished_aside(page.slug, parent, page)
+
+
 def move_unpublished_aside(slug: str, parent: Page, page: Page | None = None) -> None:
     """Gives the never-published siblings holding slug the next free slug, so a story being published can take it."""
     for draft in (

@@ -5,6 +5,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -110,6 +111,38 @@ def test_an_abandoned_draft_does_not_keep_its_headline_from_a_story_published(
     assert story.url.endswith("/city/storm-closes-the-port/")
     assert abandoned.slug == "storm-closes-the-port-2" and not abandoned.live
     assert abandoned.url_path.endswith("/storm-closes-the-port-2/")
+
+
+def new_story(title, **fields):
+    return ArticlePage(title=title, standfirst="The port closed at noon.", **fields)
+
+
+def test_a_story_added_under_a_slug_taken_since_its_form_gets_one_of_its_own(newsroom):
+    # A new story's first autosave lands while the editor publishes it; both forms chose "storm".
+    section = newsroom["section"]
+    draft = section.add_child(instance=new_story("Storm", slug="storm", live=False))
+    story = section.add_child(instance=new_story("Storm", slug="storm"))  # live, being published
+    draft.refresh_from_db()
+    assert story.slug == "storm" and draft.slug == "storm-2"
+    assert draft.url_path.endswith("/storm-2/")
+
+    late = section.add_child(instance=new_story("Storm", slug="storm", live=False))
+    assert late.slug == "storm-3"
+    assert len({page.path for page in section.get_children()}) == 3
+
+
+def test_the_slug_is_settled_while_the_section_is_held(newsroom, monkeypatch):
+    # Held from the check to the commit, so a story added at the same instant waits and sees it.
+    from newsdesk.articles import models
+
+    held = []
+
+    def claim_slug(page, parent):
+        held.append(connection.in_atomic_block)
+
+    monkeypatch.setattr(models, "claim_slug", claim_slug)
+    newsroom["section"].add_child(instance=new_story("Storm", slug="storm"))
+    assert held == [True]
 
 
 def test_a_published_story_keeps_its_address(editor_client, newsroom, publish_article):
