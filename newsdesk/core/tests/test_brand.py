@@ -201,19 +201,44 @@ def test_every_pair_of_colour_tokens_read_together_has_enough_contrast(scheme):
 def test_the_typefaces_are_served_from_the_site_with_their_licences(client, newsroom):
     base = (CSS / "base.css").read_text()
     fonts = re.findall(r"url\(\.\./fonts/([\w-]+\.woff2)\)", base)
-    assert len(fonts) == 6
+    assert len(fonts) == 9
     for font in fonts:
         assert finders.find(f"newsdesk/fonts/{font}"), font
     for licence in ("SourceSerif4-OFL.txt", "Inter-OFL.txt"):
         assert (
             "SIL Open Font License" in Path(finders.find(f"newsdesk/fonts/{licence}")).read_text()
         )
-    assert base.count("font-display: swap") == 6
+    assert base.count("font-display: swap") == 9
     page = client.get("/").content.decode()
     # No font is preloaded: a preloaded font always lands before the first paint, which
     # a phone's Largest Contentful Paint then waits for (docs/performance.md).
     assert 'as="font"' not in page
     assert "fonts.googleapis" not in page and "@import" not in base
+
+
+def code_points(unicode_range):
+    points = set()
+    for part in unicode_range.split(","):
+        first, _, last = part.strip().removeprefix("U+").partition("-")
+        points |= set(range(int(first, 16), int(last or first, 16) + 1))
+    return points
+
+
+def test_english_text_needs_only_the_basic_latin_file_of_each_face():
+    # The rest of Latin (accented letters, rarer signs) is a file of its own, fetched for the text that uses it.
+    base = (CSS / "base.css").read_text()
+    faces = re.findall(
+        r"url\(\.\./fonts/([\w-]+)-latin-(basic|rest)(-wght-\w+)\.woff2\)[^;]*; unicode-range: ([^;]+);",
+        base,
+    )
+    ranges = {(family + style, part): code_points(points) for family, part, style, points in faces}
+    assert len(ranges) == 6
+    english = set(range(0x20, 0x7F)) | set(map(ord, "“”‘’—–…×£€·©\u00a0"))  # ASCII, and typeset
+    for face in {face for face, _ in ranges}:
+        basic, rest = ranges[face, "basic"], ranges[face, "rest"]
+        assert not basic & rest, face
+        assert english <= basic, (face, sorted(map(chr, english - basic)))
+        assert {ord("é"), ord("ß"), ord("œ")} <= rest, face
 
 
 def test_while_the_typefaces_load_the_fallbacks_take_their_measure():
