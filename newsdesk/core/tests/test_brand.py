@@ -208,7 +208,7 @@ def test_the_typefaces_are_served_from_the_site_with_their_licences(client, news
         assert (
             "SIL Open Font License" in Path(finders.find(f"newsdesk/fonts/{licence}")).read_text()
         )
-    assert base.count("font-display: swap") == 9
+    assert base.count("font-display: swap") == len(fonts)
     page = client.get("/").content.decode()
     # No font is preloaded: a preloaded font always lands before the first paint, which
     # a phone's Largest Contentful Paint then waits for (docs/performance.md).
