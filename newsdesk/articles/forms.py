@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from newsdesk.articles.slugs import base_slug, free_slug, move_unpublished_aside
+from newsdesk.articles.slugs import base_slug, free_slug, publishing_slug
 
 HEADLINE_MAX_LENGTH = 255  # Wagtail's title column
 # The publish dialog's time ("at a time"), read in the admin's current time zone. Not a field of the
@@ -63,6 +63,4 @@ class ArticlePageForm(WagtailAdminPageForm):
         wanted = base_slug(slug, headline)
         if "action-publish" not in self.data:
             return free_slug(wanted, self.parent_page, self.instance)
-        slug = free_slug(wanted, self.parent_page, self.instance, taking=True)
-        move_unpublished_aside(slug, self.parent_page, self.instance)
-        return slug
+        return publishing_slug(wanted, self.parent_page, self.instance)

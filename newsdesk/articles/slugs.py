@@ -56,9 +56,18 @@ def claim_slug(page: Page, parent: Page) -> None:
     """
     if not _siblings(parent, page).filter(slug=page.slug).exists():
         return
-    page.slug = free_slug(page.slug, parent, page, taking=page.live)
-    if page.live:
-        move_unpublished_aside(page.slug, parent, page)
+    page.slug = (
+        publishing_slug(page.slug, parent, page)
+        if page.live
+        else free_slug(page.slug, parent, page)
+    )
+
+
+def publishing_slug(wanted: str, parent: Page, page: Page | None = None) -> str:
+    """The slug for a story being published: wanted or the first number no published sibling has, its never-published holders moved aside."""
+    slug = free_slug(wanted, parent, page, taking=True)
+    move_unpublished_aside(slug, parent, page)
+    return slug
 
 
 def move_unpublished_aside(slug: str, parent: Page, page: Page | None = None) -> None:
