@@ -82,8 +82,8 @@ def test_captions_have_a_cue_per_sentence_of_spoken_text_ending_with_the_audio(n
 def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated, client):
     html = client.get(narrated.url).content.decode()
     assert f'src="{narrated.narration.audio_url}"' in html
-    # The length is known before a byte of audio is fetched: in the page, and from the file's header.
-    assert re.search(r'<audio class="narration__player" controls preload="metadata"', html)
+    # The length is known before a byte of audio is fetched, which waits for a reader who plays it.
+    assert re.search(r'<audio class="narration__player" controls preload="none"', html)
     assert "autoplay" not in html
     assert (
         f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html

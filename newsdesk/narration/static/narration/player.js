@@ -59,8 +59,6 @@
       showPosition();
     }
     audio.addEventListener("loadedmetadata", takeFileDuration);
-    // The metadata may have arrived before this deferred script ran, its event already gone.
-    if (audio.readyState >= HTMLMediaElement.HAVE_METADATA) takeFileDuration();
     function seekTo(seconds) {
       audio.currentTime = Math.max(0, Math.min(seconds, duration));
       showPosition();
