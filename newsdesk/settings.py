@@ -378,8 +378,8 @@ STATIC_URL = "/static/"
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # The readers' one stylesheet, made from the components' (core/stylesheets.py).
-    "newsdesk.core.stylesheets.BundleFinder",
+    # The readers' one stylesheet and one script, made from the components' (core/bundles.py).
+    "newsdesk.core.bundles.BundleFinder",
 ]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"

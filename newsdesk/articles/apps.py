@@ -34,7 +34,7 @@ class ArticlesConfig(AppConfig):
 
         from newsdesk.articles import pagecache
         from newsdesk.articles.models import SHARE_IMAGE_SPEC, ArticlePage
-        from newsdesk.core import slots
+        from newsdesk.core import bundles, slots
         from newsdesk.core.pagecache import cache_pages, cache_view, page_tag, purge_paths
         from newsdesk.core.renewal import renews, shows_pages
         from newsdesk.images import pictures
@@ -65,3 +65,4 @@ class ArticlesConfig(AppConfig):
         for kind in ("tag", "author"):
             purge_paths(kind, lambda slug, kind=kind: [reverse(kind, kwargs={"slug": slug})])
         slots.fill("navigation", "articles/includes/navigation.html")
+        bundles.SCRIPT.add("articles/js/share.js")

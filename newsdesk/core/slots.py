@@ -1,8 +1,8 @@
 """The slots of the base template (core/templates/base.html), filled by the apps above core.
 
 An app fills a slot from its AppConfig.ready() with a template of its own,
-`fill("head", "newsletters/includes/assets.html")`, which `{% slot "head" %}`
-renders with the page's context, in the order the apps are installed. A fill
+`fill("footer_links", "newsletters/includes/footer_link.html")`, which
+`{% slot "footer_links" %}` renders with the page's context, in the order the apps are installed. A fill
 that names tags of the page cache is kept as a fragment under them
 (core/fragments.py): the rail beside pages is.
 """

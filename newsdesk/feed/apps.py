@@ -7,7 +7,7 @@ class FeedConfig(AppConfig):
     verbose_name = "News feed"
 
     def ready(self):
-        from newsdesk.core import slots
+        from newsdesk.core import bundles, slots
         from newsdesk.core.pagecache import cache_view
         from newsdesk.core.renewal import renews
         from newsdesk.feed.models import NewsItem
@@ -18,3 +18,4 @@ class FeedConfig(AppConfig):
         cache_view("news", lambda kwargs: ["newsfeed"])
         cache_view("news_updates", lambda kwargs: ["newsfeed"])
         slots.fill("rail", "feed/includes/rail.html", tags=["newsfeed"])
+        bundles.SCRIPT.add("feed/js/live-feed.js")

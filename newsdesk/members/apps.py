@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from newsdesk.core import access as core_access
-        from newsdesk.core import periodic, slots, stylesheets
+        from newsdesk.core import bundles, periodic, slots
         from newsdesk.core.pagecache import cache_view, page_tag, purge_paths, reader_cookie
         from newsdesk.core.renewal import renews
         from newsdesk.members import (
@@ -32,7 +32,7 @@ class MembersConfig(AppConfig):
         reader_cookie(sessions.MEMBER_COOKIE)
         # The same "Account" link in every kept page: /account/ knows who asks.
         slots.fill("account", "members/includes/account_link.html")
-        stylesheets.add("members/members.css")
+        bundles.STYLESHEET.add("members/members.css")
         slots.fill("footer_links", "members/includes/footer_link.html")
         cache_view("membership", lambda kwargs: ["membership"])
         purge_paths("membership", lambda value: ["/membership/"])

@@ -10,7 +10,7 @@ class NarrationConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published
 
-        from newsdesk.core import metrics, queues, slots, stylesheets
+        from newsdesk.core import bundles, metrics, queues, slots
         from newsdesk.core.pagecache import cache_view
         from newsdesk.narration import metrics as narration_metrics
         from newsdesk.narration.models import Narration
@@ -24,7 +24,8 @@ class NarrationConfig(AppConfig):
         for name in ("podcast_feed", "section_podcast_feed"):
             cache_view(name, lambda kwargs: ["feeds"])
         slots.fill("feeds", "narration/podcast_links.html")
-        stylesheets.add("narration/player.css")
+        bundles.STYLESHEET.add("narration/player.css")
+        bundles.SCRIPT.add("narration/player.js")
         # Minutes of both cores per story: under `newsdesk run`, a worker of its own at a
         # low priority, so readers' pages and mail never wait for the voice.
         queues.set_apart(

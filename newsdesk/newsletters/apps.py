@@ -9,7 +9,7 @@ class NewslettersConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from newsdesk.core import metrics, periodic, slots, stylesheets
+        from newsdesk.core import bundles, metrics, periodic, slots
         from newsdesk.core.pagecache import cache_pages
         from newsdesk.core.renewal import renews
         from newsdesk.newsletters import metrics as newsletter_metrics
@@ -31,8 +31,8 @@ class NewslettersConfig(AppConfig):
             "Deliveries of the issues being sent now, by status.",
             newsletter_metrics.deliveries_of_sends_in_progress,
         )
-        stylesheets.add("newsletters/newsletters.css")
-        slots.fill("head", "newsletters/includes/assets.html")
+        bundles.STYLESHEET.add("newsletters/newsletters.css")
+        bundles.SCRIPT.add("newsletters/subscribe.js")
         slots.fill("footer_links", "newsletters/includes/footer_link.html")
         # Every page of the tree offers the newsletters beside it; a page whose body
         # has a signup block links the newsletter, and is renewed as what links it.

@@ -9,14 +9,14 @@ class SupportConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from newsdesk.core import slots, stylesheets
+        from newsdesk.core import bundles, slots
         from newsdesk.core.pagecache import cache_pages, cache_view, purge_paths
         from newsdesk.core.renewal import renews
         from newsdesk.support import campaigns, handlers  # noqa: F401 (registers the webhook's handlers)
         from newsdesk.support.models import Campaign, DonationSettings
 
-        stylesheets.add("support/support.css")
-        slots.fill("head", "support/includes/head.html")
+        bundles.STYLESHEET.add("support/support.css")
+        bundles.SCRIPT.add("support/meter.js")
         slots.fill("story_end", "support/includes/story_end.html")
         slots.fill("footer_links", "support/includes/footer_link.html")
         slots.fill("front_page", "support/includes/campaign_meter.html")

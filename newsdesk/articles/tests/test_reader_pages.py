@@ -43,9 +43,10 @@ def test_the_share_row_is_plain_links_and_a_copy_button_for_scripts(client, publ
             ["script", "img", "iframe", "link"], src=lambda s, h=host: s and h in s
         )
         assert page.count(host) == (1 if host != "x.com" else page.count("x.com"))
-    # The copy button waits, hidden, for share.js: without scripts it would do nothing.
+    # The copy button waits, hidden, for share.js (in the pages' one script): without scripts it
+    # would do nothing.
     assert share.find("button", string="Copy link").find_parent("li").has_attr("hidden")
-    assert soup.find("script", src="/static/articles/js/share.js")
+    assert soup.find("script", src="/static/newsdesk/js/bundle.js")
 
 
 def test_tags_link_to_their_pages(client, publish_article):

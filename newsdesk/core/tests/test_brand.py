@@ -72,7 +72,7 @@ def test_the_accent_reaches_every_page_as_a_stylesheet_kept_for_a_year(
     newsroom_settings.accent_colour = "#1A5E20"
     commit(newsroom_settings.save)
     page = client.get(article.url).content.decode()
-    assert '<link rel="stylesheet" href="/brand/1a5e20.css">' in page
+    assert '<link rel="stylesheet" href="/brand/1a5e20.css" media="screen">' in page
     assert '<meta name="theme-color" content="#1a5e20">' in page
 
     response = client.get("/brand/1a5e20.css")

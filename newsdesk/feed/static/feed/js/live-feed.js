@@ -3,8 +3,7 @@
 (function () {
   "use strict";
   var feeds = document.querySelectorAll("[data-live-feed]");
-  if (!feeds.length || !window.fetch || window.newsdeskLiveFeed) return;
-  window.newsdeskLiveFeed = true;
+  if (!feeds.length || !window.fetch) return;
   var since = feeds[0].getAttribute("data-since") || "";
   var url = feeds[0].getAttribute("data-updates-url");
   var interval = 5000;
