@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
+from django.templatetags.static import static
 
 from newsdesk.core.brand import DARK_BACKGROUND, DARK_SURFACE, contrast_ratio
 from newsdesk.core.models import NewsroomSettings
@@ -210,9 +211,17 @@ def test_the_typefaces_are_served_from_the_site_with_their_licences(client, news
         )
     assert base.count("font-display: swap") == len(fonts)
     page = client.get("/").content.decode()
-    # No font is preloaded: a preloaded font always lands before the first paint, which
-    # a phone's Largest Contentful Paint then waits for (docs/performance.md).
-    assert 'as="font"' not in page
+    # One font is preloaded, the serif's for English text, which the headline (a phone's
+    # Largest Contentful Paint) is set in: a face base.css names, at the address it names.
+    preloaded = re.findall(
+        r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', page
+    )
+    assert preloaded == [static("newsdesk/fonts/source-serif-4-latin-basic-wght-normal.woff2")]
+    assert page.count('as="font"') == 1
+    assert re.search(
+        r'font-family: "Source Serif 4"; font-style: normal;[^}]*url\(\.\./fonts/source-serif-4-latin-basic-wght-normal\.woff2\)',
+        base,
+    )
     assert "fonts.googleapis" not in page and "@import" not in base
 
 

@@ -28,9 +28,11 @@ def test_the_compact_player_plays_seeks_changes_speed_and_shows_captions(
     audio_requests = []
     page.on(
         "request",
-        lambda request: audio_requests.append(request.url)
-        if request.url.endswith(narration.audio_url)
-        else None,
+        lambda request: (
+            audio_requests.append(request.url)
+            if request.url.endswith(narration.audio_url)
+            else None
+        ),
     )
     page.goto(url, timeout=60_000)
     page.wait_for_load_state("networkidle")
