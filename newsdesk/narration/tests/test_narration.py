@@ -85,6 +85,7 @@ def test_the_article_page_has_the_player_with_captions_and_a_disclosure(narrated
     # The length is known before a byte of audio is fetched, which waits for a reader who plays it.
     assert re.search(r'<audio class="narration__player" controls preload="none"', html)
     assert "autoplay" not in html
+    assert "{#" not in html and "{%" not in html  # the template's comments stay in the template
     assert (
         f'<track kind="captions" src="/narration/{narrated.pk}/captions.vtt" srclang="en"' in html
     )
