@@ -1,5 +1,7 @@
 from django import template
 from django.template.base import Token, TokenType
+from wagtail.images.models import Picture
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.images.templatetags import wagtailimages_tags
 
 from newsdesk.images import pictures
@@ -25,6 +27,33 @@ def page_picture(parser, token):
     except LookupError as error:
         raise template.TemplateSyntaxError(str(error)) from error
     contents = " ".join(["picture", bits[1], spec, *bits[3:]])
-    return wagtailimages_tags.image(
+    node = wagtailimages_tags.image(
         parser, Token(TokenType.BLOCK, contents, token.position, token.lineno)
     )
+    node.__class__ = PagePictureNode  # parsed as Wagtail parses {% picture %}, rendered as below
+    return node
+
+
+class PagePictureNode(wagtailimages_tags.PictureNode):
+    """Wagtail's picture, less a size that comes out as wide as a smaller one's.
+
+    Renditions are never wider than the original, so a picture narrower than the largest
+    size gives two of one width, and a srcset may not name a width twice (HTML's rule).
+    """
+
+    def render(self, context):
+        image = self.validate_image(context)
+        if not image:
+            return ""
+        renditions = {}
+        widths = set()
+        for spec, rendition in get_renditions_or_not_found(image, self.get_filters()).items():
+            size = (rendition.file.name.rsplit(".", 1)[-1], rendition.width)
+            if size not in widths:
+                widths.add(size)
+                renditions[spec] = rendition
+        if self.output_var_name:
+            context[self.output_var_name] = Picture(renditions)
+            return ""
+        attrs = {key: value.resolve(context) for key, value in self.attrs.items()}
+        return Picture(renditions, attrs).__html__()

@@ -1,6 +1,7 @@
 """Renditions are made in the worker once a picture is uploaded, so that no reader's first view waits."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,16 @@ def test_a_picture_not_offered_is_an_error_naming_those_that_are(newsroom):
     )
     assert html.count("<source") == 1 and 'type="image/webp"' in html
     assert "160x90" in html or 'width="160"' in html
+
+
+def test_a_picture_narrower_than_the_largest_size_names_each_width_once():
+    # 1600 px wide: the lead figure's 2000 px size comes out 1600 px, as its 1600 px one does.
+    image = NewsImage.objects.create(title="Skyline", file=picture_file())
+    html = Template('{% load pictures %}{% page_picture image "lead figure" alt="" %}').render(
+        Context({"image": image})
+    )
+    srcsets = re.findall(r'srcset="([^"]+)"', html)
+    assert len(srcsets) == 2  # WebP, then JPEG
+    for srcset in srcsets:
+        widths = [candidate.rsplit(" ", 1)[1] for candidate in srcset.split(", ")]
+        assert widths == ["480w", "800w", "1200w", "1600w"], srcset
