@@ -8,6 +8,7 @@ footer says how to reach and follow the newsroom; the tokens read well in both s
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -100,9 +101,13 @@ def test_without_a_logo_the_icons_and_manifest_are_the_shipped_ones(client, news
     assert manifest["theme_color"] == "#a3001b"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"32x32", "180x180", "any"}
     for icon in manifest["icons"]:
-        assert client.get(icon["src"]).status_code == 200 or finders.find(
-            icon["src"].removeprefix("/static/")
-        )
+        if icon["type"] == "image/svg+xml":  # in the page and the manifest themselves
+            svg = unquote(icon["src"].removeprefix("data:image/svg+xml,"))
+            assert svg == Path(finders.find("newsdesk/favicon.svg")).read_text().strip()
+        else:
+            assert client.get(icon["src"]).status_code == 200 or finders.find(
+                icon["src"].removeprefix("/static/")
+            )
     assert '<link rel="manifest" href="/manifest.webmanifest">' in client.get("/").content.decode()
 
 

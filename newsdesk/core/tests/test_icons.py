@@ -3,6 +3,7 @@
 import re
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -32,11 +33,13 @@ def test_every_page_links_the_icons_and_they_exist(client, newsroom, publish_art
                 html,
             )
         )
-        assert set(links) == {
-            "newsdesk/favicon.svg",
-            "newsdesk/favicon-32.png",
-            "newsdesk/apple-touch-icon.png",
-        }
+        assert set(links) == {"newsdesk/favicon-32.png", "newsdesk/apple-touch-icon.png"}
+        # The SVG is in the page itself: no request of its own beside the page's first paint.
+        [svg_icon] = re.findall(
+            r'<link rel="icon" href="data:image/svg\+xml,([^"]+)" sizes="any"', html
+        )
+        assert unquote(svg_icon) == Path(finders.find("newsdesk/favicon.svg")).read_text().strip()
+        assert not re.search(r"[\s#\"'<>]", svg_icon)  # nothing that would end or cut the address
     for name, size in [("newsdesk/favicon-32.png", 32), ("newsdesk/apple-touch-icon.png", 180)]:
         assert Image.open(finders.find(name)).size == (size, size)
     assert Path(finders.find("newsdesk/favicon.svg")).read_text().startswith("<svg")
@@ -46,7 +49,7 @@ def test_the_admin_is_titled_with_the_newsrooms_name_not_wagtail(newsroom, edito
     login = Client().get("/admin/login/").content.decode()
     assert "<title>Sign in - The Test Ledger</title>" in login
     assert "<h1>Sign in to The Test Ledger</h1>" in login
-    assert 'href="/static/newsdesk/favicon.svg"' in login
+    assert '<link rel="icon" href="data:image/svg+xml,' in login
     dashboard = editor_client.get("/admin/").content.decode()
     assert re.search(r"<title>[^<]*- The Test Ledger</title>", dashboard)
     assert re.search(r'<h1 class="w-h1[^"]*">\s*The Test Ledger\s*</h1>', dashboard)
