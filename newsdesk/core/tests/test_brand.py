@@ -216,17 +216,19 @@ def test_the_typefaces_are_served_from_the_site_with_their_licences(client, news
         )
     assert base.count("font-display: swap") == len(fonts)
     page = client.get("/").content.decode()
-    # One font is preloaded, the serif's for English text, which the headline (a phone's
-    # Largest Contentful Paint) is set in: a face base.css names, at the address it names.
+    # The two files every page in English sets its text in are preloaded, the serif's (the
+    # headline's, a phone's Largest Contentful Paint) first, each a face base.css names.
     preloaded = re.findall(
         r'<link rel="preload" href="([^"]+)" as="font" type="font/woff2" crossorigin>', page
     )
-    assert preloaded == [static("newsdesk/fonts/source-serif-4-latin-basic-wght-normal.woff2")]
-    assert page.count('as="font"') == 1
-    assert re.search(
-        r'font-family: "Source Serif 4"; font-style: normal;[^}]*url\(\.\./fonts/source-serif-4-latin-basic-wght-normal\.woff2\)',
-        base,
-    )
+    files = ["source-serif-4-latin-basic-wght-normal.woff2", "inter-latin-basic-wght-normal.woff2"]
+    assert preloaded == [static(f"newsdesk/fonts/{file}") for file in files]
+    assert page.count('as="font"') == 2
+    for family, file in zip(("Source Serif 4", "Inter"), files, strict=True):
+        assert re.search(
+            rf'font-family: "{family}"; font-style: normal;[^}}]*url\(\.\./fonts/{re.escape(file)}\)',
+            base,
+        ), file
     assert "fonts.googleapis" not in page and "@import" not in base
 
 
