@@ -3,9 +3,8 @@
 The sources stay one file per component; pages link their concatenations, because
 each file a page names is a request of its own, and on a phone's connection they
 hold up the ones the first paint waits for: fifteen stylesheets were most of the
-article's Largest Contentful Paint, and then six scripts, a print stylesheet and the
-audio's first bytes sharing the line with the typefaces were its last tenth
-(docs/performance.md).
+article's Largest Contentful Paint, and later six scripts and a print stylesheet,
+sharing the line with the typefaces, still cost it about a tenth (docs/performance.md).
 
 Core's components are listed here; an app adds its own from its AppConfig.ready(),
 `bundles.STYLESHEET.add("members/members.css")` or `bundles.SCRIPT.add(...)`, after
@@ -49,6 +48,7 @@ class Bundle:
         self.sources.append(path)
 
     def text(self):
+        """The bundle's text, from its sources as they are now."""
         parts = []
         for path in self.sources + self.last:
             source = finders.find(path)
