@@ -12,6 +12,8 @@ artifacts are kept under --keep (default a new temporary folder); `lcp_chain.mjs
 what a run's simulated Largest Contentful Paint waited for.
 
 A run that Chromium's trace missed (NO_NAVSTART, NO_FCP) is run again, up to three times.
+`--summarise` prints the figures of runs kept by an earlier call (the same pages, in the
+same order), without running Lighthouse.
 """
 
 import argparse
@@ -48,6 +50,11 @@ def lighthouse_run(lighthouse, url, folder):
         "--quiet",
     ]
     subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=False)
+    return figures_of(report)
+
+
+def figures_of(report):
+    """A report's scores, metrics, request count and font files; None for a run gone wrong."""
     if not report.exists():
         return None
     result = json.loads(report.read_text())
@@ -77,7 +84,7 @@ def measured(lighthouse, url, folder):
 def row(label, figures):
     scores = " ".join(f"{figures[name]:.2f}" for name in CATEGORIES)
     times = " ".join(f"{figures[short]:5.0f}" for short in ("FCP", "LCP", "TBT"))
-    return f"  {label:>8} {scores}  {times}  {figures['CLS']:.3f} {figures['requests']:4d}"
+    return f"  {label:>8} {scores}  {times}  {figures['CLS']:.3f} {figures['requests']:4.0f}"
 
 
 def main():
@@ -87,6 +94,7 @@ def main():
     parser.add_argument("--lighthouse", required=True, help="the lighthouse package's folder")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="where each run's report and artifacts go")
+    parser.add_argument("--summarise", action="store_true", help="only read the runs in --keep")
     arguments = parser.parse_args()
     keep = arguments.keep or Path(tempfile.mkdtemp(prefix="lighthouse-"))
     pages = [("newsdesk", url) for url in arguments.urls] + [
@@ -95,7 +103,15 @@ def main():
     runs = {url: [] for _, url in pages}
     for number in range(1, arguments.runs + 1):
         for index, (_, url) in enumerate(pages):
-            runs[url].append(measured(arguments.lighthouse, url, keep / f"page{index}-run{number}"))
+            folder = keep / f"page{index}-run{number}"
+            if arguments.summarise:
+                kept = (
+                    figures_of(folder.with_name(f"{folder.name}-{n}") / "report.json")
+                    for n in range(3)
+                )
+                runs[url].append(next(figures for figures in kept if figures))
+            else:
+                runs[url].append(measured(arguments.lighthouse, url, folder))
 
     print(f"Lighthouse mobile, {arguments.runs} runs of each page in turn; reports in {keep}")
     print("       run perf a11y  bp  seo     FCP   LCP   TBT   CLS  requests; FCP, LCP, TBT in ms")
