@@ -35,7 +35,7 @@ METRICS = {
 
 
 def lighthouse_run(lighthouse, url, folder):
-    """One mobile run of `url`, its artifacts and report in `folder`; its figures, or None."""
+    """One mobile run of `url`, its artifacts and its report (report.json) in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     report = folder / "report.json"
     command = [
@@ -50,7 +50,6 @@ def lighthouse_run(lighthouse, url, folder):
         "--quiet",
     ]
     subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, check=False)
-    return figures_of(report)
 
 
 def figures_of(report):
@@ -72,10 +71,13 @@ def figures_of(report):
     }
 
 
-def measured(lighthouse, url, folder):
+def measured(lighthouse, url, folder, summarise=False):
+    """The figures of the first good run of `url` in `folder`-0, -1, -2: run now, or read back."""
     for attempt in range(3):
         attempt_folder = folder.with_name(f"{folder.name}-{attempt}")
-        figures = lighthouse_run(lighthouse, url, attempt_folder)
+        if not summarise:
+            lighthouse_run(lighthouse, url, attempt_folder)
+        figures = figures_of(attempt_folder / "report.json")
         if figures:
             return figures
     raise SystemExit(f"Lighthouse gave no figures for {url} in three runs: see {folder}-*")
@@ -104,14 +106,7 @@ def main():
     for number in range(1, arguments.runs + 1):
         for index, (_, url) in enumerate(pages):
             folder = keep / f"page{index}-run{number}"
-            if arguments.summarise:
-                kept = (
-                    figures_of(folder.with_name(f"{folder.name}-{n}") / "report.json")
-                    for n in range(3)
-                )
-                runs[url].append(next(figures for figures in kept if figures))
-            else:
-                runs[url].append(measured(arguments.lighthouse, url, folder))
+            runs[url].append(measured(arguments.lighthouse, url, folder, arguments.summarise))
 
     print(f"Lighthouse mobile, {arguments.runs} runs of each page in turn; reports in {keep}")
     print("       run perf a11y  bp  seo     FCP   LCP   TBT   CLS  requests; FCP, LCP, TBT in ms")
